@@ -164,6 +164,9 @@ def test_withdraw_removes_the_examples_quoted_from_the_interview(tmp_path, insec
             "I fell into management slowly, from podiatry",)
         withdraw = [e for e in store.events() if e["kind"] == "withdraw"][0]
     assert withdraw["examples"] == 2
+    _, log, _ = _run(db, "log", "--kind", "withdraw", "--format", "json")
+    assert json.loads(log)["events"][0]["what"].endswith(
+        "0 decisions, 2 codebook examples removed)")
     # was: the quotes stayed in the themes table and in settings.codebook_source
     assert b"Quartermaine is my name" not in _dump(db) and b"the right time" not in _dump(db)
     _, exported, err = _run(db, "codebook", "export")
@@ -224,10 +227,62 @@ def test_a_copys_withdrawal_merged_in_reads_as_a_withdrawal_here_does(tmp_path):
     words = [e["what"] for e in json.loads(log)["events"] if e["kind"] == "merged"]
     # was: "merged in from copy ben.db: withdrew transcripts"
     assert ("merged in from copy ben.db: withdrew transcripts by ben: 1 transcript "
-            "(1 transcript version, 14 words, 1 coding, 0 memos, 0 decisions removed) in "
-            "that copy (the merge withdrew nothing here)") in words
+            "(1 transcript version, 14 words, 1 coding, 0 memos, 0 decisions, 1 codebook "
+            "example removed) in that copy (the merge withdrew nothing here)") in words
     _, local, _ = _run(db, "withdraw", "--transcript", "ot_p08", "--yes", "--by", "ana")
     _, log, _ = _run(db, "log", "--format", "json")
     assert ("withdrew transcripts by ana: 1 transcript (1 transcript version, 14 words, "
-            "1 coding, 0 memos, 0 decisions removed)") in [
+            "1 coding, 0 memos, 0 decisions, 1 codebook example removed)") in [
                 e["what"] for e in json.loads(log)["events"] if e["kind"] == "withdraw"]
+
+
+# ---------------------------------------------------------------- m015
+def test_a_fourteenth_version_projects_paths_become_file_names(tmp_path, insecure):
+    # Codebook loads before session 23 kept the file's full path (a login), and so did
+    # the log's merge and REFI-QDA import events: m015 keeps the file names.
+    import sqlite3
+
+    from sqlite_utils import Database
+
+    from qualcoder_ahp.model.merge_events import event_key
+    from qualcoder_ahp.model.migrations import MIGRATIONS, known_count
+
+    path = tmp_path / "v14.db"
+    db = Database(str(path))
+    MIGRATIONS.apply(db, stop_before=MIGRATIONS._migrations[14].name)
+    db.execute("PRAGMA user_version = 14")
+    db.execute("INSERT INTO coders (name, guid, created_at) VALUES ('ben', 'g', '2026')")
+    db.execute("INSERT INTO codebooks (name, path, content_hash, loaded_at) VALUES "
+               "('c', '/home/jsmith/Study/codes.yaml', 'h', '2026-11-01')")
+    at = "2026-11-02T10:00:00.000001+00:00"
+    db.execute("INSERT INTO events (at, kind, payload) VALUES (?, 'merge', ?)",
+               [at, json.dumps({"source": "/home/jsmith/copies/ben.db", "events": 1})])
+    refi = {"changes": [], "file": "C:\\Users\\jsmith\\Desktop\\nvivo.qdpx"}
+    db.execute("INSERT INTO events (coder_id, at, kind, payload) VALUES (1, ?, "
+               "'refi_import', ?)", [at, json.dumps(refi, sort_keys=True)])
+    key = event_key("ben", at, "refi_import", json.dumps(refi, sort_keys=True))
+    db.execute("INSERT INTO events (coder_id, at, kind, payload) VALUES (1, ?, 'merged', ?)",
+               [at, json.dumps({"key": key, "original_kind": "refi_import",
+                                "original": refi, "source": "/home/jsmith/copies/ben.db"},
+                               sort_keys=True)])
+    db.conn.commit()
+    db.close()
+    assert b"jsmith" in _dump(path)
+    with open_store(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 15
+        assert [load.path for load in store.codebook_loads()] == ["codes.yaml"]
+        payloads = [json.loads(r[0]) for r in store.conn.execute(
+            "SELECT payload FROM events ORDER BY id")]
+        triggers = [r[0] for r in store.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'events'")]
+    assert "events_no_update" in triggers
+    assert payloads[0]["source"] == "ben.db" and payloads[1]["file"] == "nvivo.qdpx"
+    assert payloads[2]["source"] == "ben.db"
+    assert payloads[2]["original"]["file"] == "nvivo.qdpx"
+    bare = {**refi, "file": "nvivo.qdpx"}
+    assert payloads[2]["key"] == event_key("ben", at, "refi_import",
+                                           json.dumps(bare, sort_keys=True))
+    assert b"jsmith" not in _dump(path)
+    old = sqlite3.connect(tmp_path / "v14.db.bak-v14")
+    assert old.execute("PRAGMA user_version").fetchone()[0] == 14
+    old.close()

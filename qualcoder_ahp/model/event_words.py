@@ -566,6 +566,8 @@ class EventWords(EventLookups):
                   plural(sum((event.get("codings") or {}).values()), "coding"),
                   plural(int(event.get("memos", 0)), "memo"),
                   plural(int(event.get("decisions", 0)), "decision")]
+        if event.get("examples"):  # the codebook's examples quoted from them
+            counts.append(plural(int(event["examples"]), "codebook example"))
         by = f" by {event['by']}" if event.get("by") else ""
         gone = event.get("transcripts")
         transcripts = len(gone) if isinstance(gone, list) else int(
