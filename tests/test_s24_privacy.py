@@ -286,3 +286,18 @@ def test_a_fourteenth_version_projects_paths_become_file_names(tmp_path, insecur
     old = sqlite3.connect(tmp_path / "v14.db.bak-v14")
     assert old.execute("PRAGMA user_version").fetchone()[0] == 14
     old.close()
+
+
+def test_withdraw_forgets_the_coders_places_in_the_withdrawn_transcripts(tmp_path):
+    # The workbench remembers where each coder stopped, by transcript id; SQLite gives
+    # the next import the withdrawn transcript's id when it was the last one, which
+    # then opened at the withdrawn interview's place.
+    db = _project(tmp_path)
+    with open_store(db) as store:
+        gone, kept = store.transcript("physio_p07").id, store.transcript("ot_p08").id
+        store.set_setting("place:ana", json.dumps(
+            {"last": gone, "at": {str(gone): [40, None], str(kept): [12, None]}}))
+    _run(db, "withdraw", "--transcript", "physio_p07", "--yes")
+    with open_store(db) as store:
+        assert json.loads(store.get_setting("place:ana") or "") == {
+            "at": {str(kept): [12, None]}}

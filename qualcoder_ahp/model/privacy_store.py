@@ -515,16 +515,12 @@ def _json_list(stored: str) -> Any:
 
 
 def _parsed(text: str) -> Codebook | None:
-    """The codebook a YAML text loads as (``None``: it does not load)."""
-    import tempfile
-    from pathlib import Path
+    """The codebook a YAML text loads as (``None``: it does not load), read in memory:
+    the text holds what is being taken out of the project, so it is never written to a
+    temporary file."""
+    from qualcoder_ahp.suggest.codebook import check_codebook_text
 
-    from qualcoder_ahp.suggest.codebook import check_codebook
-
-    with tempfile.TemporaryDirectory(prefix="qcahp-") as folder:
-        path = Path(folder) / "codebook.yaml"
-        path.write_text(text, encoding="utf-8")
-        result = check_codebook(path)
+    result = check_codebook_text(text)
     if result.errors or result.codebook is None:
         return None
     return replace(result.codebook, source=None)

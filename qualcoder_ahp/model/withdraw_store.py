@@ -508,6 +508,7 @@ class WithdrawMixin:
                 [(h, k, event_id) for h, k in sorted(plan.hashes)])
             self._rewrite_events(plan.scrub, event_id)
             self._rewrite_targets(plan.scrub, ids)
+            self._forget_places(ids)
             if plan.examples:
                 dropped = {example for _theme, example in plan.examples}
                 self.apply_codebook_scrub(self.codebook_scrub(
@@ -516,6 +517,27 @@ class WithdrawMixin:
                     holds=lambda text: any(_words(e) in _words(text) for e in dropped)),
                     event_id)
         return plan
+
+    def _forget_places(self: Store, ids: list[int]) -> None:
+        """Take the withdrawn transcripts out of each coder's remembered places (the
+        workbench's ``place:CODER`` settings): a transcript imported next can be given a
+        withdrawn one's id, and would open at the withdrawn one's place."""
+        for key, raw in self.conn.execute(
+                "SELECT key, value FROM settings WHERE key LIKE 'place:%'").fetchall():
+            try:
+                places = json.loads(raw or "{}")
+            except ValueError:
+                continue
+            if not isinstance(places, dict):
+                continue
+            at = places.get("at")
+            new = {**places, "at": {k: v for k, v in at.items() if k not in {
+                str(i) for i in ids}}} if isinstance(at, dict) else dict(places)
+            if new.get("last") in ids:
+                new.pop("last")
+            if new != places:
+                self.conn.execute("UPDATE settings SET value = ? WHERE key = ?",
+                                  [json.dumps(new), key])
 
     def _rewrite_targets(self: Store, scrub: dict[int, tuple[str, dict[str, Any]]],
                          ids: list[int]) -> None:
