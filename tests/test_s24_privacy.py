@@ -157,7 +157,7 @@ def test_withdraw_removes_the_examples_quoted_from_the_interview(tmp_path, insec
     assert "examples     2 in the codebook quote them (theme serendipity)" in plan
     _, out, err = _run(db, "withdraw", "--transcript", "physio_p07", "--yes")
     assert "Removed 2 examples quoted from them from the codebook" in out
-    assert "note: the memo on theme serendipity (ana) quotes the withdrawn text" in err
+    assert "note: the withdrawn text is quoted in the memo on theme serendipity (ana)" in err
     with open_store(db) as store:
         # The example from the other interview stays.
         assert store.theme("serendipity").examples == (
@@ -168,10 +168,21 @@ def test_withdraw_removes_the_examples_quoted_from_the_interview(tmp_path, insec
     assert json.loads(log)["events"][0]["what"].endswith(
         "0 decisions, 2 codebook examples removed)")
     # was: the quotes stayed in the themes table and in settings.codebook_source
-    assert b"Quartermaine is my name" not in _dump(db) and b"the right time" not in _dump(db)
+    assert b"Quartermaine is my name" not in _dump(db)
+    assert b"the right time" not in _dump(db)
     _, exported, err = _run(db, "codebook", "export")
     assert "written as it was loaded (its comments kept)" in exported
     assert "acting head post" not in exported and "from podiatry" in exported
+
+
+def test_a_definition_quoting_the_interview_is_named(tmp_path):
+    db = _project(tmp_path)
+    with open_store(db) as store:
+        store.edit_theme("serendipity", coder="ana", inclusion=(
+            "Luck, as in 'said I was in the right place at the right time'"))
+    _, out, err = _run(db, "withdraw", "--transcript", "physio_p07", "--yes")
+    assert ("note: the withdrawn text is quoted in the inclusion criteria of theme "
+            "serendipity; edit it") in " ".join(err.split())
 
 
 def test_a_quote_left_in_a_comment_drops_the_kept_text(tmp_path):

@@ -167,8 +167,8 @@ def register(cli: click.Group) -> None:
                        "`qcahp codebook export`).")
         for memo in done.quoting_memos:
             # The researchers' own words: not changed, but they must know.
-            say(f"note: {memo} quotes the withdrawn text; edit it (a withdrawal leaves "
-                "memos on what stays as they are)", fg="yellow")
+            say(f"note: the withdrawn text is quoted in {memo}; edit it (a withdrawal leaves "
+                "the researchers' memos and definitions as they are)", fg="yellow")
         for code in done.orphans:
             say(f"note: participant {code} has no transcript left; `qcahp withdraw "
                 f"--participant {code}` removes its attributes too", fg="yellow")

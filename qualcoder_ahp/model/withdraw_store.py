@@ -284,9 +284,9 @@ class WithdrawPlan:
     """(theme id, example) of the codebook's examples quoted from the withdrawn
     transcripts (and from no other): they go, from the kept codebook file's text too."""
     quoting_memos: list[str] = field(default_factory=list)
-    """The memos kept (on themes, other transcripts...) that quote the withdrawn
-    transcripts, described (``theme memo on serendipity by ana``): the researchers' own
-    words, left for them to edit."""
+    """The memos kept (on themes, other transcripts...) and themes' definitions and
+    criteria that quote the withdrawn transcripts, described (``the memo on theme
+    serendipity (ana)``): the researchers' own words, left for them to edit."""
 
     @property
     def names(self) -> list[str]:
@@ -425,6 +425,13 @@ class WithdrawMixin:
             f"SELECT text FROM transcripts WHERE id IN ({marks})", ids)]
         grams = {g for words in withdrawn for g in _grams(words)}
         others: list[str] | None = None
+        for theme_id, *texts in self.conn.execute(
+                "SELECT id, description, inclusion, exclusion FROM themes WHERE active = 1 "
+                "ORDER BY position, id"):
+            for what, text in zip(("definition", "inclusion criteria", "exclusion criteria"),
+                                  texts, strict=True):
+                if text and grams & set(_grams(_words(text))):
+                    plan.quoting_memos.append(f"the {what} of theme {theme_id}")
         for theme_id, stored in self.conn.execute(
                 "SELECT id, examples FROM themes ORDER BY position, id"):
             try:
