@@ -91,6 +91,9 @@ class RedactReport:
     """The kept text of the codebook file last loaded (for ``codebook export``):
     ``"redacted"``, ``"dropped"`` (it would not load as the stored codebook once
     redacted) or ``"none"`` (no name in it, or none kept)."""
+    left: list[str] = field(default_factory=list)
+    """Where a listed name stays as written: memos and participants' attribute values
+    (the researchers' text, which redaction does not change)."""
     codebook_held: list[str] = field(default_factory=list)
     """Where the stored codebook still holds a name: a theme's name, a pattern (codings
     and suggestions are made with them, so they are not changed)."""
@@ -298,6 +301,8 @@ def redact_transcripts(
     if progress is not None:
         progress(len(infos), len(infos), "")
     _redact_codebook(store, rules, report, match_case=match_case)
+    pattern = _pattern(rules, match_case)
+    report.left = store.left_holding(lambda value: pattern.search(value) is not None)
     return report
 
 

@@ -312,3 +312,18 @@ def test_withdraw_forgets_the_coders_places_in_the_withdrawn_transcripts(tmp_pat
     with open_store(db) as store:
         assert json.loads(store.get_setting("place:ana") or "") == {
             "at": {str(kept): [12, None]}}
+
+
+def test_redact_names_the_memos_and_attributes_it_leaves_a_name_in(tmp_path):
+    db = _project(tmp_path)
+    with open_store(db) as store:
+        tid = store.transcript("physio_p07").id
+        store.set_memo("ana", "transcript", tid, "Zebulon was nervous at first")
+        store.set_memo("ana", "theme", "serendipity", "Luck stories, all of them")
+        store.set_participant_attributes("physio_p07", {"team": "Ottoline's ward"})
+    _, out, err = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--all")
+    # was: nothing said; the memo and the attribute keep the names
+    assert ("note: a listed name is still written in the memo on transcript physio_p07 "
+            "(ana); attribute 'team' of participant physio_p07: redaction does not change "
+            "memos or attributes; edit them") in " ".join(err.split())
+    assert "theme serendipity" not in err

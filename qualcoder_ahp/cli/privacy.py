@@ -16,6 +16,10 @@ from qualcoder_ahp.cli.common import (
 from qualcoder_ahp.model.coders_store import shell_arg
 
 
+LISTED = 5
+"""The most places a note lists by name (then "and N more")."""
+
+
 def copies_note(project: Project, what: str, *, backups_only: bool = False) -> None:
     """What a change inside the project cannot reach: its migration backups (listed),
     coders' copies and files exported before now, which still hold ``what``
@@ -117,6 +121,13 @@ def register(cli: click.Group) -> None:
         for where in report.codebook_held:
             say(f"note: {where} holds a listed name; redaction leaves it (codings use "
                 "it): change it with `qcahp codebook load` of an edited file", fg="yellow")
+        if report.left:
+            # Not changed (the researchers' words), but not to be missed either.
+            shown = report.left[:LISTED]
+            more = (f" and {len(report.left) - LISTED} more"
+                    if len(report.left) > LISTED else "")
+            say(f"note: a listed name is still written in {'; '.join(shown)}{more}: "
+                "redaction does not change memos or attributes; edit them", fg="yellow")
         if (report.redacted or report.codebook) and not dry_run:
             copies_note(project, "the names", backups_only=True)
         for name, held in report.named.items():

@@ -268,6 +268,29 @@ class PrivacyMixin:
                     out.source = revised
         return out
 
+    def left_holding(self: Store, holds: Callable[[str], bool]) -> list[str]:
+        """Where a redaction leaves a name as written, described: the memos whose text
+        ``holds`` one (``the memo on theme serendipity (ana)``: the researchers' words,
+        and the log's memo events keep them as written too) and participants' attribute
+        values (``attribute 'team' of participant P07``)."""
+        out = []
+        for kind, target, coder, text in self.conn.execute(
+                "SELECT m.target_kind, m.target_id, k.name, m.text FROM memos m "
+                "LEFT JOIN coders k ON k.id = m.coder_id ORDER BY m.id"):
+            if holds(text):
+                if kind == "transcript" and str(target).isdigit():
+                    row = self.conn.execute("SELECT name FROM transcripts WHERE id = ?",
+                                            [int(target)]).fetchone()
+                    target = row[0] if row else target
+                on = {"cell": "framework cell"}.get(kind, kind)
+                out.append(f"the memo on {on} {target} ({coder})")
+        for code, name, value in self.conn.execute(
+                "SELECT p.code, a.name, a.value FROM participant_attributes a JOIN "
+                "participants p ON p.id = a.participant_id ORDER BY p.code, a.name"):
+            if value and holds(str(value)):
+                out.append(f"attribute {name!r} of participant {code}")
+        return out
+
     def redact_codebook(self: Store, edit: Callable[[str], str],
                         count: Callable[[list[str]], int], summary: dict[str, Any]
                         ) -> CodebookScrub:
