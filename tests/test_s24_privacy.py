@@ -79,8 +79,15 @@ def _kept_text(db: Path) -> str | None:
 def test_redact_replaces_the_names_in_the_codebook_and_its_kept_text(tmp_path, insecure):
     db = _project(tmp_path)
     assert b"Zebulon" in _dump(db)  # (the check can fail)
-    _, out, _ = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--all")
+    _, out, err = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--all")
     assert "Replaced 2 names in the codebook's definitions and examples." in out
+    # The file loaded is the researcher's, outside the project: said, with the command.
+    assert ("note: codes.yaml, the codebook file loaded, still holds the names: `qcahp "
+            "codebook export --force codes.yaml` writes the codebook as it is now over "
+            "it") in " ".join(err.split())
+    _run(db, "codebook", "export", "--force", str(tmp_path / "codes.yaml"))
+    written = (tmp_path / "codes.yaml").read_text(encoding="utf-8")
+    assert "Zebulon" not in written and "# quote from [REDACTED]'s interview" in written
     with open_store(db) as store:
         theme = store.theme("serendipity")
     assert theme.description == "Chance events. As [REDACTED] put it, luck."
@@ -157,6 +164,7 @@ def test_withdraw_removes_the_examples_quoted_from_the_interview(tmp_path, insec
     assert "examples     2 in the codebook quote them (theme serendipity)" in plan
     _, out, err = _run(db, "withdraw", "--transcript", "physio_p07", "--yes")
     assert "Removed 2 examples quoted from them from the codebook" in out
+    assert "note: codes.yaml, the codebook file loaded, still holds those examples" in err
     assert "note: the withdrawn text is quoted in the memo on theme serendipity (ana)" in err
     with open_store(db) as store:
         # The example from the other interview stays.

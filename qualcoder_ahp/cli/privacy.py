@@ -20,6 +20,16 @@ LISTED = 5
 """The most places a note lists by name (then "and N more")."""
 
 
+def codebook_file_note(project: Project, what: str) -> None:
+    """Say that the codebook file last loaded (outside the project) still holds ``what``,
+    and how to write the changed codebook over it."""
+    loads = project.store().codebook_loads()
+    name = loads[-1].path if loads and loads[-1].path else "the codebook file"
+    say(f"note: {name}, the codebook file loaded, still holds {what}: `qcahp codebook "
+        f"export --force {shell_arg(name)}` writes the codebook as it is now over it",
+        fg="yellow")
+
+
 def copies_note(project: Project, what: str, *, backups_only: bool = False) -> None:
     """What a change inside the project cannot reach: its migration backups (listed),
     coders' copies and files exported before now, which still hold ``what``
@@ -118,6 +128,8 @@ def register(cli: click.Group) -> None:
             say("note: the codebook file's text kept for `qcahp codebook export` (its "
                 f"comments) {did} dropped, as it would not load as the redacted codebook; "
                 "an export now writes the codebook from the database", fg="yellow")
+        if report.codebook and not dry_run:
+            codebook_file_note(project, "the names")
         for where in report.codebook_held:
             say(f"note: {where} holds a listed name; redaction leaves it (codings use "
                 "it): change it with `qcahp codebook load` of an edited file", fg="yellow")

@@ -165,6 +165,10 @@ def register(cli: click.Group) -> None:
             click.echo(f"Removed {plural(len(done.examples), 'example')} quoted from them "
                        "from the codebook (and from the codebook file's text kept for "
                        "`qcahp codebook export`).")
+        if done.examples:
+            from qualcoder_ahp.cli.privacy import codebook_file_note
+
+            codebook_file_note(project, "those examples")
         for memo in done.quoting_memos:
             # The researchers' own words: not changed, but they must know.
             say(f"note: the withdrawn text is quoted in {memo}; edit it (a withdrawal leaves "
