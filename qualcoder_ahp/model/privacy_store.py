@@ -202,8 +202,9 @@ class PrivacyMixin:
                 return stored or "[]"
             if not isinstance(listed, list):
                 return stored or "[]"
-            return json.dumps([edit(e) for e in listed
-                               if not (isinstance(e, str) and drop(e))])
+            new = [edit(e) if isinstance(e, str) else e for e in listed
+                   if not (isinstance(e, str) and drop(e))]
+            return stored or "[]" if new == listed else json.dumps(new)
 
         def edited(fname: str, value: str | None) -> str | None:
             if value is None:
@@ -215,8 +216,7 @@ class PrivacyMixin:
             theme_id, name = row[0], row[1]
             for fname, value in zip(THEME_TEXTS, row[2:], strict=True):
                 new = edited(fname, value)
-                if value is not None and new != value and new != json.dumps(
-                        _json_list(value)):
+                if value is not None and new != value:
                     out.themes.setdefault(theme_id, {})[fname] = new
                     out.old.append(value)
             if edit(name) != name:
@@ -528,13 +528,6 @@ def transcript_name_problem(name: str) -> str | None:
     if any(unicodedata.category(c).startswith("C") for c in name):
         return "a transcript name cannot hold a line break, tab or other control character"
     return None
-
-
-def _json_list(stored: str) -> Any:
-    try:
-        return json.loads(stored)
-    except ValueError:
-        return None
 
 
 def _parsed(text: str) -> Codebook | None:
