@@ -204,7 +204,7 @@ class PrivacyMixin:
                 return stored or "[]"
             new = [edit(e) if isinstance(e, str) else e for e in listed
                    if not (isinstance(e, str) and drop(e))]
-            return stored or "[]" if new == listed else json.dumps(new)
+            return (stored or "[]") if new == listed else json.dumps(new)
 
         def edited(fname: str, value: str | None) -> str | None:
             if value is None:
