@@ -101,9 +101,9 @@ def register(cli: click.Group) -> None:
         Log events about them keep only their kind, coder and time; one 'withdraw'
         event records who, when and the counts, not the participant's id or the
         transcripts' names (often the person's). It runs with SQLite's
-        secure_delete on, then the file is rebuilt (VACUUM) and the WAL
-        checkpointed, so the text does not stay in the file. The file's and the
-        text's hashes (never the text) are kept, so importing the same file again is
+        secure_delete on (the file is rebuilt where SQLite has it off by default)
+        and the WAL checkpointed, so the text does not stay in the file. The file's
+        and the text's hashes (never the text) are kept, so importing the same file again is
         refused (`qcahp import --readmit` overrides), a coder's copy brings none of
         its codings in at `qcahp merge`, and REFI-QDA import skips it. A withdrawn
         participant is kept as a salted hash of their id: `participants import`

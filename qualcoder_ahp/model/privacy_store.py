@@ -447,11 +447,12 @@ class PrivacyMixin:
         ``-wal`` file as well. A reader still holding an old snapshot can keep the
         checkpoint from finishing; the next checkpoint then does it.
 
-        Before the checkpoint the file is rebuilt (``VACUUM``): ``secure_delete`` clears
-        only what this transaction frees, and an SQLite built with it off (Python's on
-        Windows and macOS) left every earlier edit's old rows in the free space of their
-        pages (an example quoting a participant, edited since; a theme's old
-        definition), where redaction and withdrawal never reached them.
+        Where SQLite is built with ``secure_delete`` off (Python's on Windows and macOS),
+        the file is rebuilt (``VACUUM``) before the checkpoint: this transaction clears
+        only what it frees, and every earlier edit left its old rows in the free space of
+        their pages (an example quoting a participant, edited since; a theme's old
+        definition), where redaction and withdrawal never reached them. Built with it on
+        (Debian's), nothing was left, and a large project is not copied for nothing.
         """
         secure = self.conn.execute("PRAGMA secure_delete").fetchone()[0]
         self.conn.execute("PRAGMA secure_delete = ON")
@@ -461,8 +462,9 @@ class PrivacyMixin:
         finally:
             self.conn.execute(f"PRAGMA secure_delete = {int(secure)}")
         if self.path is not None:
-            with contextlib.suppress(sqlite3.Error):  # (a statement still open: skipped)
-                self.conn.execute("VACUUM")
+            if not secure:
+                with contextlib.suppress(sqlite3.Error):  # (a statement still open: skipped)
+                    self.conn.execute("VACUUM")
             with contextlib.suppress(sqlite3.Error):  # busy readers: the next checkpoint will do
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
