@@ -245,6 +245,7 @@ def redact_transcripts(
     dry_run: bool = False,
     match_case: bool = False,
     progress: Progress | None = None,
+    codebook_only: bool = False,
 ) -> RedactReport:
     """Redact the named transcripts (or all of them) in ``store``.
 
@@ -253,9 +254,20 @@ def redact_transcripts(
     rewritten in its own transaction, and the stored codebook in one more
     (:func:`_redact_codebook`), whichever transcripts are named.
 
+    ``codebook_only``: the stored codebook alone (no transcript named), which is
+    allowed once coding has started, as it moves no offsets: a name found in an example
+    after coding (an edit leaves it in the log and in the file's kept text).
+
     Raises:
         UserError: no transcript named, an unknown transcript, or coded transcripts.
     """
+    if codebook_only:
+        if transcripts or all_transcripts:
+            raise UserError("--codebook redacts the codebook alone: leave out --transcript "
+                            "and --all (a redaction of transcripts does the codebook too)")
+        report = RedactReport(dry_run=dry_run)
+        _redact_codebook(store, rules, report, match_case=match_case)
+        return report
     if all_transcripts:
         infos = store.transcripts()
     elif transcripts:

@@ -335,3 +335,27 @@ def test_redact_names_the_memos_and_attributes_it_leaves_a_name_in(tmp_path):
             "(ana); attribute 'team' of participant physio_p07: redaction does not change "
             "memos or attributes; edit them") in " ".join(err.split())
     assert "theme serendipity" not in err
+
+
+def test_redact_codebook_alone_works_after_coding(tmp_path, insecure):
+    # A name found in an example once coding has started: editing the example left the
+    # name in the log's theme_edit event and in the file's kept text, and redaction was
+    # refused for the coded transcripts. --codebook moves no offsets.
+    db = _project(tmp_path)
+    with open_store(db) as store:
+        store.code(store.transcript("physio_p07").id, "serendipity", "ana", 0, 11)
+    code, _, err = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--all",
+                        ok=False)
+    assert code == 1 and "redact before coding" in err
+    _, out, _ = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--codebook")
+    assert "Replaced 2 names in the codebook's definitions and examples." in out
+    assert "transcript" not in out
+    with open_store(db) as store:
+        assert "Zebulon" in store.transcript_text(store.transcript("physio_p07").id)
+        assert "Zebulon" not in " ".join(store.theme("serendipity").examples)
+    assert "Quartermaine is my name" not in (_kept_text(db) or "")
+    _, out, _ = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--codebook")
+    assert out.strip() == "The codebook has none of the names."
+    code, _, err = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--codebook",
+                        "--all", ok=False)
+    assert code == 1 and "--codebook redacts the codebook alone" in err

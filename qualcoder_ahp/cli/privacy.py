@@ -60,9 +60,12 @@ def register(cli: click.Group) -> None:
     @click.option("--dry-run", is_flag=True, help="Count what would be replaced; change nothing.")
     @click.option("--match-case", is_flag=True,
                   help="Match each name only as written (Will, not will).")
+    @click.option("--codebook", "codebook_only", is_flag=True,
+                  help="Redact only the stored codebook (allowed after coding).")
     @pass_project
     def redact_cmd(project: Project, names_file: str, transcripts: tuple[str, ...],
-                   all_transcripts: bool, dry_run: bool, match_case: bool) -> None:
+                   all_transcripts: bool, dry_run: bool, match_case: bool,
+                   codebook_only: bool) -> None:
         """Replace people's names in the stored transcript text, before coding.
 
         A name listed without a replacement becomes the transcript's participant
@@ -72,7 +75,8 @@ def register(cli: click.Group) -> None:
         does not stay in the database) with a 'redact' event in the log, and the
         log's events about the transcript (a speaker rename) are scrubbed of the names.
         The stored codebook's definitions and examples (often quotes) are redacted too,
-        a name with no replacement becoming [REDACTED]. Refused
+        a name with no replacement becoming [REDACTED] (--codebook: the codebook alone,
+        which moves no offsets, so also after coding). Refused
         for transcripts that already have codings or decided suggestions, because
         their offsets would move; undecided suggestions are dropped (run
         'qcahp suggest' again).
@@ -88,7 +92,8 @@ def register(cli: click.Group) -> None:
         with progress_bar("Redacting") as step:
             report = redact_transcripts(store, rules, transcripts,
                                         all_transcripts=all_transcripts, dry_run=dry_run,
-                                        match_case=match_case, progress=step)
+                                        match_case=match_case, progress=step,
+                                        codebook_only=codebook_only)
         rows = []
         for name, counts in report.redacted.items():
             rows += [{"transcript": name, "name": rule, "replaced": n}
@@ -101,8 +106,11 @@ def register(cli: click.Group) -> None:
         if rows:
             emit_table(rows, ["transcript", "name", "replaced"])
         verb = "would be redacted" if dry_run else "redacted"
-        click.echo(f"{plural(len(report.redacted), 'transcript')} {verb}; "
-                   f"{len(report.unchanged)} had none of the names.")
+        if not codebook_only:
+            click.echo(f"{plural(len(report.redacted), 'transcript')} {verb}; "
+                       f"{len(report.unchanged)} had none of the names.")
+        elif not (report.codebook or report.codebook_text != "none"):
+            click.echo("The codebook has none of the names.")
         if report.log_scrubbed:
             # `qcahp speakers rename` logs the old name: the log keeps no name either.
             did = "Would scrub" if dry_run else "Scrubbed"
