@@ -359,3 +359,19 @@ def test_redact_codebook_alone_works_after_coding(tmp_path, insecure):
     code, _, err = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--codebook",
                         "--all", ok=False)
     assert code == 1 and "--codebook redacts the codebook alone" in err
+
+
+def test_a_copys_codebook_redaction_merged_in_reads_as_one(tmp_path):
+    import shutil
+
+    db = _project(tmp_path)
+    copy = tmp_path / "ben.db"
+    shutil.copy(db, copy)
+    with open_store(copy) as store:  # (a coder's work, so that the copy has some)
+        store.code(store.transcript("ot_p08").id, "serendipity", "ben", 0, 11)
+    _run(copy, "redact", "--names", str(tmp_path / "names.txt"), "--codebook")
+    _run(db, "merge", str(copy))
+    _, log, _ = _run(db, "log", "--format", "json")
+    words = [e["what"] for e in json.loads(log)["events"] if e["kind"] == "merged"]
+    assert ("merged in from copy ben.db: redacted names in the codebook (2 replacements) "
+            "in that copy") in words

@@ -416,6 +416,8 @@ class EventWords(EventLookups):
             inner = self._withdraw(original)
             return Described(f"{inner.what} in that copy (the merge withdrew nothing "
                              "here)")
+        if kind == "redact" and original.get("codebook"):  # no transcript's ids
+            return Described(self._redact(original).what + " in that copy")
         if kind in ("theme_add", "theme_edit", "theme_merge", "theme_retire", "theme_restore",
                     "merge", "coder_rename", "coder_join"):  # described without the copy's ids
             return self.describe({**original, "kind": kind})
