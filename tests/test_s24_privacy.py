@@ -154,6 +154,22 @@ def test_redact_rewrites_the_theme_edit_events_that_set_an_example(tmp_path, ins
         assert store.theme("serendipity").examples[0].startswith("[REDACTED] is my name")
 
 
+def test_redact_rewrites_the_undo_of_an_example_edit_too(tmp_path, insecure):
+    # An undo logs the edit's changes reversed: the example with the name was in it.
+    db = _project(tmp_path)
+    with open_store(db) as store:
+        store.edit_theme("serendipity", coder="ana", examples=["Luck, mostly"])
+    _run(db, "undo", "--coder", "ana")
+    _, out, _ = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--codebook")
+    assert "(and in 2 log events that set them)" in out
+    with open_store(db) as store:  # (the transcript, not redacted, still names him)
+        assert store.conn.execute("SELECT COUNT(*) FROM events WHERE payload LIKE "
+                                  "'%Quartermaine%'").fetchone()[0] == 0
+    _run(db, "redo", "--coder", "ana")
+    with open_store(db) as store:
+        assert store.theme("serendipity").examples == ("Luck, mostly",)
+
+
 # ---------------------------------------------------------------- withdraw
 def test_withdraw_removes_the_examples_quoted_from_the_interview(tmp_path, insecure):
     db = _project(tmp_path)

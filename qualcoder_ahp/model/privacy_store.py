@@ -230,13 +230,15 @@ class PrivacyMixin:
             if edit(description) != description:
                 out.loads[load] = edit(description)
                 out.old.append(description)
+        # A theme_edit's changes, and the undo and redo of one (their changes are its
+        # own, reversed), made here or merged in.
         for event_id, kind, text in self.conn.execute(
-                "SELECT id, kind, payload FROM events WHERE kind = 'theme_edit' OR (kind = "
-                "'merged' AND json_valid(payload) AND "
-                "json_extract(payload, '$.original_kind') = 'theme_edit')"):
+                "SELECT id, kind, payload FROM events WHERE payload LIKE '%theme_field%'"):
             try:
                 payload = json.loads(text)
             except ValueError:
+                continue
+            if not isinstance(payload, dict):
                 continue
             inner = payload.get("original") if kind == "merged" else payload
             if not isinstance(inner, dict) or not isinstance(inner.get("changes"), list):
@@ -494,7 +496,8 @@ class CodebookScrub:
     """The kept text could not be changed so that it still loads as the stored codebook:
     it is dropped (an export writes the codebook from the database)."""
     events: dict[int, tuple[str, dict[str, Any]]] = field(default_factory=dict)
-    """The ``theme_edit`` events (and those merged in) whose values change too."""
+    """The ``theme_edit`` events, their undo and redo (and those merged in), whose values
+    change too."""
     held: list[str] = field(default_factory=list)
     """Where the stored codebook still holds it and is left so (a theme's name, a
     pattern): ``theme serendipity's name``."""
