@@ -391,3 +391,15 @@ def test_a_copys_codebook_redaction_merged_in_reads_as_one(tmp_path):
     words = [e["what"] for e in json.loads(log)["events"] if e["kind"] == "merged"]
     assert ("merged in from copy ben.db: redacted names in the codebook (2 replacements) "
             "in that copy") in words
+
+
+def test_redact_always_says_that_exports_made_before_still_hold_the_names(tmp_path):
+    # Said only when there were migration backups: a REFI-QDA file or a `show -o` of the
+    # imported interviews, made before, holds the names too.
+    db = _project(tmp_path)
+    _, _, err = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--all")
+    assert ("note: copies made before now still hold the names: coders' copies of the "
+            "project and exported files; delete or remake them") in " ".join(err.split())
+    _, _, err = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--all",
+                     "--dry-run")
+    assert "copies made before now" not in err

@@ -30,16 +30,12 @@ def codebook_file_note(project: Project, what: str) -> None:
         fg="yellow")
 
 
-def copies_note(project: Project, what: str, *, backups_only: bool = False) -> None:
+def copies_note(project: Project, what: str) -> None:
     """What a change inside the project cannot reach: its migration backups (listed),
-    coders' copies and files exported before now, which still hold ``what``
-    (``backups_only``: said only when there are backups, as before coding, when a
-    redaction runs, there are seldom copies or exports)."""
+    coders' copies and files exported before now, which still hold ``what``."""
     from qualcoder_ahp.cli.withdraw import backups
 
     found = backups(project.path)
-    if backups_only and not found:
-        return
     listed = f" ({', '.join(p.name for p in found)})" if found else ""
     say(f"note: copies made before now still hold {what}: "
         + (f"backups of {project.path.name}{listed}, " if found else "")
@@ -149,7 +145,9 @@ def register(cli: click.Group) -> None:
             say(f"note: a listed name is still written in {'; '.join(shown)}{more}: "
                 "redaction does not change memos or attributes; edit them", fg="yellow")
         if (report.redacted or report.codebook) and not dry_run:
-            copies_note(project, "the names", backups_only=True)
+            # Said every time: an export made before coding (a REFI-QDA file of the
+            # imported interviews, a `show -o`) holds them as well as any backup.
+            copies_note(project, "the names")
         for name, held in report.named.items():
             # The name came from the file (physio_helen): in every quote, export and
             # REFI-QDA file, whatever the text says.
