@@ -403,3 +403,18 @@ def test_redact_always_says_that_exports_made_before_still_hold_the_names(tmp_pa
     _, _, err = _run(db, "redact", "--names", str(tmp_path / "names.txt"), "--all",
                      "--dry-run")
     assert "copies made before now" not in err
+
+
+def test_withdraw_rewrites_a_one_line_list_of_examples_in_the_kept_text(tmp_path):
+    flow = CODEBOOK.replace(
+        '''    examples:
+      - Zebulon Quartermaine is my name and I fell into the acting head post.
+      - "I was in the right place at the right time."
+      - I fell into management slowly, from podiatry
+''', '''    examples: ["It was really by chance.", "I fell into management slowly, from podiatry"]
+''')
+    db = _project(tmp_path, flow)
+    _run(db, "withdraw", "--transcript", "physio_p07", "--yes")
+    kept = _kept_text(db) or ""
+    assert '    examples: ["I fell into management slowly, from podiatry"]\n' in kept
+    assert "# quote from Zebulon Quartermaine's interview" in kept  # (a name, not a quote)
