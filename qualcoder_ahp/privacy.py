@@ -6,7 +6,9 @@ replacement becomes the transcript's participant code in brackets (``[P01]``), o
 ``[REDACTED]`` for a transcript with no participant. Names match as whole words,
 case-insensitively, longest first (so ``Helen Smith`` wins over ``Helen``), and a
 space in a name matches any run of whitespace (a name wrapped across lines).
-Speaker labels are redacted the same way.
+Speaker labels are redacted the same way, and so is the stored codebook (a theme's
+examples are often quotes): its definitions, criteria, examples and the kept text of the
+codebook file, where a name without a replacement becomes ``[REDACTED]``.
 
 Redaction happens before coding because it moves offsets: a transcript with any
 coding (even an undone one) or a decided suggestion is refused. The text is
@@ -80,6 +82,21 @@ class RedactReport:
     """The transcripts whose name or participant id holds a listed name, with the names
     (``physio_helen``: ``Helen``): redaction rewrites the text, not these; ``qcahp
     transcripts rename`` does."""
+    codebook: int = 0
+    """Names replaced in the stored codebook: its themes' definitions, criteria and
+    examples (a quote with a participant's name in it) and its description."""
+    codebook_events: int = 0
+    """``theme_edit`` events of the log that set those (rewritten too)."""
+    codebook_text: str = "none"
+    """The kept text of the codebook file last loaded (for ``codebook export``):
+    ``"redacted"``, ``"dropped"`` (it would not load as the stored codebook once
+    redacted) or ``"none"`` (no name in it, or none kept)."""
+    left: list[str] = field(default_factory=list)
+    """Where a listed name stays as written: memos and participants' attribute values
+    (the researchers' text, which redaction does not change)."""
+    codebook_held: list[str] = field(default_factory=list)
+    """Where the stored codebook still holds a name: a theme's name, a pattern (codings
+    and suggestions are made with them, so they are not changed)."""
 
 
 def read_names(path: str | os.PathLike[str]) -> list[NameRule]:
@@ -228,16 +245,29 @@ def redact_transcripts(
     dry_run: bool = False,
     match_case: bool = False,
     progress: Progress | None = None,
+    codebook_only: bool = False,
 ) -> RedactReport:
     """Redact the named transcripts (or all of them) in ``store``.
 
     All or nothing across transcripts: if any of them is already coded, nothing is
     changed and the error names every such transcript. Each transcript is then
-    rewritten in its own transaction.
+    rewritten in its own transaction, and the stored codebook in one more
+    (:func:`_redact_codebook`), whichever transcripts are named.
+
+    ``codebook_only``: the stored codebook alone (no transcript named), which is
+    allowed once coding has started, as it moves no offsets: a name found in an example
+    after coding (an edit leaves it in the log and in the file's kept text).
 
     Raises:
         UserError: no transcript named, an unknown transcript, or coded transcripts.
     """
+    if codebook_only:
+        if transcripts or all_transcripts:
+            raise UserError("--codebook redacts the codebook alone: leave out --transcript "
+                            "and --all (a redaction of transcripts does the codebook too)")
+        report = RedactReport(dry_run=dry_run)
+        _redact_codebook(store, rules, report, match_case=match_case)
+        return report
     if all_transcripts:
         infos = store.transcripts()
     elif transcripts:
@@ -282,7 +312,41 @@ def redact_transcripts(
                                           result.sentences, summary, rewrite)
     if progress is not None:
         progress(len(infos), len(infos), "")
+    _redact_codebook(store, rules, report, match_case=match_case)
+    pattern = _pattern(rules, match_case)
+    report.left = store.left_holding(lambda value: pattern.search(value) is not None)
     return report
+
+
+CODEBOOK_DEFAULT = "[REDACTED]"
+"""What a name listed without a replacement becomes in the codebook, which is no one
+transcript's (so has no participant code)."""
+
+
+def _redact_codebook(store: Store, rules: Sequence[NameRule], report: RedactReport, *,
+                     match_case: bool) -> None:
+    """Replace the names in the stored codebook too: an example is often a quote, and a
+    quote can name the participant or a colleague (``Helen said ...``). Its kept YAML
+    text (comments included) is redacted as well, or dropped when it would no longer load
+    as the stored codebook (``codebook export`` then writes from the database)."""
+    rewrite = name_rewriter(rules, CODEBOOK_DEFAULT, match_case=match_case)
+    pattern = _pattern(rules, match_case)
+
+    def edit(value: str) -> str:
+        return rewrite(value, False)
+
+    def count(values: list[str]) -> int:
+        return sum(len(pattern.findall(v)) for v in values)
+
+    if report.dry_run:
+        scrub = store.codebook_scrub(edit)
+    else:
+        scrub = store.redact_codebook(edit, count, {"names": len(rules)})
+    report.codebook = count(scrub.old)
+    report.codebook_events = len(scrub.events)
+    report.codebook_text = ("dropped" if scrub.source_dropped else
+                            "redacted" if scrub.source is not None else "none")
+    report.codebook_held = scrub.held
 
 
 __all__ = ["NameRule", "Redacted", "RedactReport", "names_in_label", "read_names",

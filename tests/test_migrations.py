@@ -240,7 +240,7 @@ def test_second_version_database_gains_source_hash_and_back_fills_it(tmp_path):
     _make_v2(path, source)
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 14
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 15
     assert store.conn.execute("SELECT name, source_hash FROM transcripts").fetchall() == [
         ("story", None)]
     report = import_paths(store, [source])
@@ -305,7 +305,7 @@ def test_fourth_version_database_remembers_its_withdrawn_participants(tmp_path):
     db.close()
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 14
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 15
     assert _fks(store.db, "withdrawn_participants") == {("event_id", "events", "NO ACTION")}
     assert store.conn.execute("SELECT COUNT(*) FROM withdrawn_participants").fetchone()[0] == 1
     assert store.withdrawn_participant("ot_dev")["at"].startswith("2026-11-20")
@@ -340,7 +340,7 @@ def test_fifth_version_database_gains_the_log_and_count_indexes(tmp_path):
     db.close()
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 14
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 15
     indexes = {i.name: i.columns for t in ("events", "codings")
                for i in store.db.table(t).indexes}
     assert indexes["events_by_kind"] == ["kind"]
@@ -376,7 +376,7 @@ def test_eighth_version_database_keeps_its_pattern_order_and_gains_a_version(tmp
     db.close()
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 14
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 15
     assert store.db.table("patterns").columns_dict["position"] is int
     assert [p.id for p in store.patterns()] == ["zz_fell_into", "aa_by_chance", "mm_asked"]
     assert [load.version for load in store.codebook_loads()] == [None]
@@ -399,7 +399,7 @@ def test_ninth_version_database_gains_the_codebook_description(tmp_path):
     db.close()
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 14
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 15
     assert store.db.table("codebooks").columns_dict["description"] is str
     assert [(x.version, x.description) for x in store.codebook_loads()] == [("2", None)]
     assert store.codebook().description == ""

@@ -129,7 +129,7 @@ def test_a_tenth_version_database_marks_the_suggestions_no_pattern_finds(
     db.close()
     old_dump = _dump(path)
     store = open_store(path)
-    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 14
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == known_count() == 15
     assert [(s.start, s.found, s.lost_pattern_ids) for s in store.suggestions(status=None)] == [
         (0, True, ()), (1, False, ()), (2, False, ()), (3, False, ()), (4, True, ())]
     store.close()

@@ -31,6 +31,10 @@ def plan_lines(plan: WithdrawPlan) -> list[str]:
               f"  memos        {plan.memos:,}",
               f"  decisions    {plan.decisions:,} on {plural(plan.suggestions, 'suggestion')}",
               f"  log events   {plan.events:,} about them (kept without ids or text)"]
+    if plan.examples:
+        themes = ", ".join(dict.fromkeys(theme for theme, _example in plan.examples))
+        lines.append(f"  examples     {len(plan.examples):,} in the codebook "
+                     f"quote them (theme {themes})")
     return lines
 
 
@@ -91,12 +95,15 @@ def register(cli: click.Group) -> None:
         Every version of each transcript goes, with its turns and sentences,
         suggestions, every coder's decisions and codings (consensus included), memos
         on those codings and transcripts, the participant's attributes (with
-        --participant) and the tokenised-text cache. Log events about them keep only
-        their kind, coder and time; one 'withdraw' event records who, when and the
-        counts, not the participant's id or the transcripts' names (often the
-        person's). It runs with SQLite's secure_delete on and the WAL
-        checkpointed, so the text does not stay in the file. The file's and the
-        text's hashes (never the text) are kept, so importing the same file again is
+        --participant) and the tokenised-text cache, and the codebook's examples
+        quoted from them (said in no other transcript; from the codebook file's text
+        kept for export too). Memos kept that quote them are named, for you to edit.
+        Log events about them keep only their kind, coder and time; one 'withdraw'
+        event records who, when and the counts, not the participant's id or the
+        transcripts' names (often the person's). It runs with SQLite's
+        secure_delete on (the file is rebuilt where SQLite has it off by default)
+        and the WAL checkpointed, so the text does not stay in the file. The file's
+        and the text's hashes (never the text) are kept, so importing the same file again is
         refused (`qcahp import --readmit` overrides), a coder's copy brings none of
         its codings in at `qcahp merge`, and REFI-QDA import skips it. A withdrawn
         participant is kept as a salted hash of their id: `participants import`
@@ -154,6 +161,18 @@ def register(cli: click.Group) -> None:
                        f"{plural(done.words, 'word')}): {plural(coded, 'coding')}, "
                        f"{plural(done.memos, 'memo')}, {plural(done.decisions, 'decision')} "
                        "removed.")
+        if done.examples:
+            click.echo(f"Removed {plural(len(done.examples), 'example')} quoted from them "
+                       "from the codebook (and from the codebook file's text kept for "
+                       "`qcahp codebook export`).")
+        if done.examples:
+            from qualcoder_ahp.cli.privacy import codebook_file_note
+
+            codebook_file_note(project, "those examples")
+        for memo in done.quoting_memos:
+            # The researchers' own words: not changed, but they must know.
+            say(f"note: the withdrawn text is quoted in {memo}; edit it (a withdrawal leaves "
+                "the researchers' memos and definitions as they are)", fg="yellow")
         for code in done.orphans:
             say(f"note: participant {code} has no transcript left; `qcahp withdraw "
                 f"--participant {code}` removes its attributes too", fg="yellow")

@@ -412,6 +412,12 @@ class EventWords(EventLookups):
             verb = "rejected" if kind == "reject" else "accepted"
             return self._suggestion_event({"suggestion_id": decided[0], "kind": kind}, verb,
                                           decided[1])
+        if kind == "withdraw":  # counted as a withdrawal here is; a merge withdraws nothing
+            inner = self._withdraw(original)
+            return Described(f"{inner.what} in that copy (the merge withdrew nothing "
+                             "here)")
+        if kind == "redact" and original.get("codebook"):  # no transcript's ids
+            return Described(self._redact(original).what + " in that copy")
         if kind in ("theme_add", "theme_edit", "theme_merge", "theme_retire", "theme_restore",
                     "merge", "coder_rename", "coder_join"):  # described without the copy's ids
             return self.describe({**original, "kind": kind})
@@ -506,9 +512,11 @@ class EventWords(EventLookups):
                          sorted({c.theme_id for c in codings}))
 
     def _redact(self, event: dict[str, Any]) -> Described:
-        tid = int(event["transcript_id"])
         n = event.get("replacements")
         count = f" ({plural(int(n), 'replacement')})" if isinstance(n, int) else ""
+        if event.get("codebook"):  # the stored codebook's definitions and examples
+            return Described(f"redacted names in the codebook{count}")
+        tid = int(event["transcript_id"])
         return Described(f"redacted names in transcript {self.transcripts.get(tid, tid)}"
                          f"{count}", [tid])
 
@@ -560,6 +568,8 @@ class EventWords(EventLookups):
                   plural(sum((event.get("codings") or {}).values()), "coding"),
                   plural(int(event.get("memos", 0)), "memo"),
                   plural(int(event.get("decisions", 0)), "decision")]
+        if event.get("examples"):  # the codebook's examples quoted from them
+            counts.append(plural(int(event["examples"]), "codebook example"))
         by = f" by {event['by']}" if event.get("by") else ""
         gone = event.get("transcripts")
         transcripts = len(gone) if isinstance(gone, list) else int(

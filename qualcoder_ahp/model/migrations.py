@@ -703,6 +703,83 @@ def m014_drop_names_from_withdraw_events(db: Database) -> None:
         db.execute(f"PRAGMA secure_delete = {int(secure)}")
 
 
+FILE_KEYS = {"merge": "source", "merged": "source", "refi_import": "file"}
+"""The key of each kind of event that names a file (a coder's copy, a REFI-QDA file)."""
+
+
+def _file_named(kind: str, record: dict[str, object]) -> dict[str, object]:
+    """``record`` (an event's) with the file it names by its name alone: a ``merged``
+    event's own ``source`` and, for a copy's merge or REFI-QDA import, its original's."""
+    key = FILE_KEYS.get(kind)
+    out = dict(record)
+    if key is not None and isinstance(out.get(key), str) and out[key]:
+        out[key] = source_file_name(str(out[key]))
+    original = out.get("original")
+    if kind == "merged" and isinstance(original, dict):
+        inner = str(out.get("original_kind"))
+        if inner in ("merge", "refi_import"):
+            out["original"] = _file_named(inner, original)
+    return out
+
+
+@MIGRATIONS()
+def m015_keep_file_names_in_codebook_loads_and_the_log(db: Database) -> None:
+    """Keep the codebook file's name, and the name of a merged copy or REFI-QDA file in
+    the log, not the folders they sat in.
+
+    ``codebooks.path`` held the path given to ``qcahp codebook load`` (often a full
+    path: ``/home/jsmith/Study/codebook.yaml``, the researcher's login, in a file copied
+    to every coder), and ``merge`` and ``refi_import`` events (and those merged in from
+    a copy) the path of the file merged or imported. Loads and events written since keep
+    the file's name only (m013 did the same for transcripts); this rewrites the rows
+    written before, with ``secure_delete`` on so the old paths do not stay in free space.
+    The log's append-only trigger is lifted for it and put back. Rows only: a version
+    that knows m001-m014 refuses the file anyway.
+    """
+    secure = db.execute("PRAGMA secure_delete").fetchone()[0]
+    db.execute("PRAGMA secure_delete = ON")
+    try:
+        for load, path in db.execute(
+                "SELECT id, path FROM codebooks WHERE path IS NOT NULL").fetchall():
+            if source_file_name(str(path)) != path:
+                db.execute("UPDATE codebooks SET path = ? WHERE id = ?",
+                           [source_file_name(str(path)), load])
+        changed: list[tuple[str, int]] = []
+        for event_id, coder, at, kind, payload in db.execute(
+                "SELECT e.id, k.name, e.at, e.kind, e.payload FROM events e LEFT JOIN "
+                "coders k ON k.id = e.coder_id WHERE e.kind IN "
+                "('merge', 'merged', 'refi_import')").fetchall():
+            try:
+                record = json.loads(payload)
+            except ValueError:
+                continue
+            if not isinstance(record, dict):
+                continue
+            new = _file_named(kind, record)
+            if new == record:
+                continue
+            original, bare = record.get("original"), new.get("original")
+            if kind == "merged" and original != bare:
+                # Keyed as a copy read through this migration keys it, so that merging
+                # the copy again adds nothing (as m014 does).
+                inner = str(record.get("original_kind"))
+                for who in (coder, None):
+                    if record.get("key") == _old_event_key(
+                            who, at, inner, json.dumps(original, sort_keys=True)):
+                        new["key"] = _old_event_key(who, at, inner,
+                                                    json.dumps(bare, sort_keys=True))
+                        break
+            changed.append((json.dumps(new, sort_keys=True), event_id))
+        if changed:
+            db.execute("DROP TRIGGER IF EXISTS events_no_update")
+            for new, event_id in changed:
+                db.execute("UPDATE events SET payload = ? WHERE id = ?", [new, event_id])
+            db.execute("CREATE TRIGGER events_no_update BEFORE UPDATE ON events\n"
+                       "BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;")
+    finally:
+        db.execute(f"PRAGMA secure_delete = {int(secure)}")
+
+
 def _split_sql(script: str) -> list[str]:
     """Split a DDL script into statements, keeping trigger bodies whole."""
     statements, current = [], []

@@ -29,10 +29,11 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from qualcoder_ahp.errors import UserError
-from qualcoder_ahp.records import Sentence, Turn
+from qualcoder_ahp.records import Codebook, Sentence, Turn
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -171,6 +172,171 @@ class PrivacyMixin:
         self._rewrite_events(scrub, event_id)
         record_targets(self, list(scrub))
 
+    def codebook_scrub(self: Store, edit: Callable[[str], str], *,
+                       drop: Callable[[str], bool] | None = None,
+                       edit_source: Callable[[str], str] | None = None,
+                       holds: Callable[[str], bool] | None = None) -> CodebookScrub:
+        """What ``edit`` (and ``drop``) change in the stored codebook: a theme's definition,
+        criteria and examples (``edit`` rewrites each; ``drop`` says which examples go),
+        the description of each codebook load, the ``theme_edit`` events that set those,
+        and the kept text of the YAML file last loaded (``edit_source``, default
+        ``edit``, rewrites it). The text is kept only if it still loads as the file's
+        codebook with the same change made (so that ``codebook export`` writes the
+        stored codebook, comments and all, as before), and if ``holds`` does not find
+        in it still what is to go (a comment quoting it): otherwise it is dropped.
+
+        Redaction replaces names with it (an example quoting a participant by name), and
+        withdrawal drops the examples quoting a withdrawn interview. A theme's name and
+        patterns are not changed (codings and suggestions are made with them): ``held``
+        says where ``edit`` would have changed them.
+        """
+        from qualcoder_ahp.model.codebook_store import SOURCE_SETTING
+
+        drop = drop or (lambda _example: False)
+        out = CodebookScrub()
+
+        def examples(stored: str | None) -> str:
+            try:
+                listed = json.loads(stored or "[]")
+            except ValueError:
+                return stored or "[]"
+            if not isinstance(listed, list):
+                return stored or "[]"
+            new = [edit(e) if isinstance(e, str) else e for e in listed
+                   if not (isinstance(e, str) and drop(e))]
+            return (stored or "[]") if new == listed else json.dumps(new)
+
+        def edited(fname: str, value: str | None) -> str | None:
+            if value is None:
+                return None
+            return examples(value) if fname == "examples" else edit(value)
+
+        for row in self.conn.execute(
+                "SELECT id, name, description, inclusion, exclusion, examples FROM themes"):
+            theme_id, name = row[0], row[1]
+            for fname, value in zip(THEME_TEXTS, row[2:], strict=True):
+                new = edited(fname, value)
+                if value is not None and new != value:
+                    out.themes.setdefault(theme_id, {})[fname] = new
+                    out.old.append(value)
+            if edit(name) != name:
+                out.held.append(f"the name of theme {theme_id}")
+        for pid, theme_id, body in self.conn.execute(
+                "SELECT id, theme_id, body FROM patterns WHERE active = 1"):
+            if edit(body) != body:
+                out.held.append(f"pattern {pid} of theme {theme_id}")
+        for load, description in self.conn.execute(
+                "SELECT id, description FROM codebooks WHERE description IS NOT NULL"):
+            if edit(description) != description:
+                out.loads[load] = edit(description)
+                out.old.append(description)
+        # A theme_edit's changes, and the undo and redo of one (their changes are its
+        # own, reversed), made here or merged in.
+        for event_id, kind, text in self.conn.execute(
+                "SELECT id, kind, payload FROM events WHERE payload LIKE '%theme_field%'"):
+            try:
+                payload = json.loads(text)
+            except ValueError:
+                continue
+            if not isinstance(payload, dict):
+                continue
+            inner = payload.get("original") if kind == "merged" else payload
+            if not isinstance(inner, dict) or not isinstance(inner.get("changes"), list):
+                continue
+            changes = [
+                {**c, **{side: edited(c["field"], c.get(side)) for side in ("before", "after")
+                         if isinstance(c.get(side), str)}}
+                if isinstance(c, dict) and c.get("op") == "theme_field"
+                and c.get("field") in THEME_TEXTS else c
+                for c in inner["changes"]]
+            if changes != inner["changes"]:
+                inner = {**inner, "changes": changes}
+                out.events[event_id] = (kind, {**payload, "original": inner}
+                                        if kind == "merged" else inner)
+        row = self.conn.execute("SELECT value FROM settings WHERE key = ?",
+                                [SOURCE_SETTING]).fetchone()
+        try:
+            kept = json.loads(row[0]) if row else None
+        except ValueError:
+            kept = None
+        text = kept.get("text") if isinstance(kept, dict) else None
+        if isinstance(text, str):
+            new_text = (edit_source or edit)(text)
+            if new_text != text or (holds is not None and holds(text)):
+                revised = revised_source(text, new_text, edit, drop)
+                if revised is None or (holds is not None and holds(revised)):
+                    out.source_dropped = True
+                else:
+                    out.source = revised
+        return out
+
+    def left_holding(self: Store, holds: Callable[[str], bool]) -> list[str]:
+        """Where a redaction leaves a name as written, described: the memos whose text
+        ``holds`` one (``the memo on theme serendipity (ana)``: the researchers' words,
+        and the log's memo events keep them as written too) and participants' attribute
+        values (``attribute 'team' of participant P07``)."""
+        out = []
+        for kind, target, coder, text in self.conn.execute(
+                "SELECT m.target_kind, m.target_id, k.name, m.text FROM memos m "
+                "LEFT JOIN coders k ON k.id = m.coder_id ORDER BY m.id"):
+            if holds(text):
+                if kind == "transcript" and str(target).isdigit():
+                    row = self.conn.execute("SELECT name FROM transcripts WHERE id = ?",
+                                            [int(target)]).fetchone()
+                    target = row[0] if row else target
+                on = {"cell": "framework cell"}.get(kind, kind)
+                out.append(f"the memo on {on} {target} ({coder})")
+        for code, name, value in self.conn.execute(
+                "SELECT p.code, a.name, a.value FROM participant_attributes a JOIN "
+                "participants p ON p.id = a.participant_id ORDER BY p.code, a.name"):
+            if value and holds(str(value)):
+                out.append(f"attribute {name!r} of participant {code}")
+        return out
+
+    def redact_codebook(self: Store, edit: Callable[[str], str],
+                        count: Callable[[list[str]], int], summary: dict[str, Any]
+                        ) -> CodebookScrub:
+        """Redact the stored codebook with ``edit`` (:meth:`codebook_scrub`), in one
+        :meth:`erasing` transaction with a ``redact`` event about the codebook (no
+        ``transcript_id``) saying how many replacements (``count`` of the values changed)
+        and events were made, never the names. Nothing is written when nothing changes."""
+        with self.erasing():
+            scrub = self.codebook_scrub(edit)
+            if scrub:
+                event_id = self.log_event(None, "redact", {
+                    "codebook": True, **summary, "replacements": count(scrub.old),
+                    "log_scrubbed": len(scrub.events),
+                    "codebook_text": ("dropped" if scrub.source_dropped else
+                                      "redacted" if scrub.source is not None else "none")})
+                self.apply_codebook_scrub(scrub, event_id)
+        return scrub
+
+    def apply_codebook_scrub(self: Store, scrub: CodebookScrub, event_id: int) -> None:
+        """Write a :meth:`codebook_scrub` (inside :meth:`erasing`; ``event_id``: the
+        redaction's or withdrawal's event, which the scrubbed events point to)."""
+        from qualcoder_ahp.model.codebook_store import SOURCE_SETTING, written_hash
+
+        for theme_id, fields in scrub.themes.items():
+            for fname, value in fields.items():
+                self.conn.execute(f"UPDATE themes SET {fname} = ? WHERE id = ?",
+                                  [value, theme_id])
+        for load, description in scrub.loads.items():
+            self.conn.execute("UPDATE codebooks SET description = ? WHERE id = ?",
+                              [description, load])
+        if scrub.source is not None or scrub.source_dropped:
+            row = self.conn.execute("SELECT value FROM settings WHERE key = ?",
+                                    [SOURCE_SETTING]).fetchone()
+            kept = json.loads(row[0])
+            written = None
+            if scrub.source is not None:
+                written = written_hash(_parsed(scrub.source))  # type: ignore[arg-type]
+            self.conn.execute(
+                "UPDATE settings SET value = ? WHERE key = ?",
+                [json.dumps({"load": kept.get("load"), "text": scrub.source,
+                             "written": written}), SOURCE_SETTING])
+        if scrub.events:
+            self._rewrite_events(scrub.events, event_id)
+
     def rename_transcript(self: Store, ref: str | int, new: str, *, by: str | None = None,
                           source: str | None = None) -> dict[str, Any]:
         """Rename a transcript (every version of its name): the same ids, so every
@@ -282,6 +448,13 @@ class PrivacyMixin:
         has committed the WAL is checkpointed and truncated, so the old pages leave the
         ``-wal`` file as well. A reader still holding an old snapshot can keep the
         checkpoint from finishing; the next checkpoint then does it.
+
+        Where SQLite is built with ``secure_delete`` off (Python's on Windows and macOS),
+        the file is rebuilt (``VACUUM``) before the checkpoint: this transaction clears
+        only what it frees, and every earlier edit left its old rows in the free space of
+        their pages (an example quoting a participant, edited since; a theme's old
+        definition), where redaction and withdrawal never reached them. Built with it on
+        (Debian's), nothing was left, and a large project is not copied for nothing.
         """
         secure = self.conn.execute("PRAGMA secure_delete").fetchone()[0]
         self.conn.execute("PRAGMA secure_delete = ON")
@@ -291,8 +464,47 @@ class PrivacyMixin:
         finally:
             self.conn.execute(f"PRAGMA secure_delete = {int(secure)}")
         if self.path is not None:
+            if not secure:
+                with contextlib.suppress(sqlite3.Error):  # (a statement still open: skipped)
+                    self.conn.execute("VACUUM")
             with contextlib.suppress(sqlite3.Error):  # busy readers: the next checkpoint will do
                 self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
+THEME_TEXTS = ("description", "inclusion", "exclusion", "examples")
+"""A theme's fields that hold the researchers' words, where a quote from an interview can
+sit (examples, above all): what :meth:`PrivacyMixin.codebook_scrub` rewrites."""
+YAML_INDICATORS = "[]{}&*!|>'\"%@`,?:-"
+"""A plain YAML value cannot start with these: one that a replacement (``[P01]``) starts
+is put in quotes (``#`` starts a comment, which is left as it is)."""
+
+
+@dataclass
+class CodebookScrub:
+    """What redaction or withdrawal changes in the stored codebook
+    (:meth:`PrivacyMixin.codebook_scrub`)."""
+
+    themes: dict[str, dict[str, str]] = field(default_factory=dict)
+    """New values by theme id and field (``examples`` as its stored JSON list)."""
+    loads: dict[int, str] = field(default_factory=dict)
+    """New descriptions of codebook loads (``codebooks`` rows), by id."""
+    old: list[str] = field(default_factory=list)
+    """The values changed, as they were (to count what was replaced)."""
+    source: str | None = None
+    """The kept YAML text of the file last loaded, changed the same way."""
+    source_dropped: bool = False
+    """The kept text could not be changed so that it still loads as the stored codebook:
+    it is dropped (an export writes the codebook from the database)."""
+    events: dict[int, tuple[str, dict[str, Any]]] = field(default_factory=dict)
+    """The ``theme_edit`` events, their undo and redo (and those merged in), whose values
+    change too."""
+    held: list[str] = field(default_factory=list)
+    """Where the stored codebook still holds it and is left so (a theme's name, a
+    pattern): ``theme serendipity's name``."""
+
+    def __bool__(self) -> bool:
+        return bool(self.themes or self.loads or self.source is not None
+                    or self.source_dropped or self.events)
 
 
 NAME_MAX = 80
@@ -321,6 +533,59 @@ def transcript_name_problem(name: str) -> str | None:
     if any(unicodedata.category(c).startswith("C") for c in name):
         return "a transcript name cannot hold a line break, tab or other control character"
     return None
+
+
+def _parsed(text: str) -> Codebook | None:
+    """The codebook a YAML text loads as (``None``: it does not load), read in memory:
+    the text holds what is being taken out of the project, so it is never written to a
+    temporary file."""
+    from qualcoder_ahp.suggest.codebook import check_codebook_text
+
+    result = check_codebook_text(text)
+    if result.errors or result.codebook is None:
+        return None
+    return replace(result.codebook, source=None)
+
+
+def revised_source(text: str, new_text: str, edit: Callable[[str], str],
+                   drop: Callable[[str], bool]) -> str | None:
+    """``new_text`` (the kept YAML text ``text`` of a codebook file, changed) if it loads as
+    ``text`` does with each theme's definition, criteria and examples and the codebook's
+    description changed by ``edit`` (and the examples ``drop`` says dropped); else the
+    same with each value a replacement now starts (``- [P01] said``, a YAML list) put in
+    quotes, if that does; else ``None``."""
+    from qualcoder_ahp.model.codebook_store import written_hash
+
+    before = _parsed(text)
+    if before is None:
+        return None
+    themes = tuple(replace(
+        t, description=edit(t.description), inclusion=edit(t.inclusion),
+        exclusion=edit(t.exclusion),
+        examples=tuple(edit(e) for e in t.examples if not drop(e))) for t in before.themes)
+    wanted = written_hash(replace(before, themes=themes,
+                                  description=edit(before.description)))
+    for candidate in (new_text, _quoted_values(text, new_text)):
+        after = _parsed(candidate)
+        if after is not None and written_hash(after) == wanted:
+            return candidate
+    return None
+
+
+def _quoted_values(text: str, new_text: str) -> str:
+    """``new_text`` with each line's plain value that now starts with a YAML indicator
+    (``[``, as ``[P01]`` does) and did not in ``text`` put in double quotes."""
+    value = re.compile(r"^(\s*(?:-\s+)?(?:[\w-]+:\s+)?)(\S.*?)\s*$")
+    before = set(text.splitlines())
+    lines = []
+    for line in new_text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        match = value.match(body)
+        if (body not in before and match and match.group(2)[0] in YAML_INDICATORS
+                and " #" not in match.group(2)):
+            body = match.group(1) + json.dumps(match.group(2), ensure_ascii=False)
+        lines.append(body + line[len(line.rstrip("\r\n")):])
+    return "".join(lines)
 
 
 def _rewritten(value: Any, rewrite: Rewrite, label: bool) -> Any:

@@ -33,6 +33,7 @@ cases) brings them back unless readmitted (``--readmit``).
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -279,6 +280,13 @@ class WithdrawPlan:
     scrub: dict[int, tuple[str, dict[str, Any]]] = field(default_factory=dict, repr=False)
     hashes: set[tuple[str, str]] = field(default_factory=set, repr=False)
     """(hash, kind) pairs to remember in the ``withdrawn`` table."""
+    examples: list[tuple[str, str]] = field(default_factory=list)
+    """(theme id, example) of the codebook's examples quoted from the withdrawn
+    transcripts (and from no other): they go, from the kept codebook file's text too."""
+    quoting_memos: list[str] = field(default_factory=list)
+    """The memos kept (on themes, other transcripts...) and themes' definitions and
+    criteria that quote the withdrawn transcripts, described (``the memo on theme
+    serendipity (ana)``): the researchers' own words, left for them to edit."""
 
     @property
     def names(self) -> list[str]:
@@ -298,7 +306,8 @@ class WithdrawPlan:
                 "codings": dict(sorted(self.codings.items())),
                 "inactive_codings": self.inactive_codings, "memos": self.memos,
                 "decisions": self.decisions, "suggestions": self.suggestions,
-                "attributes": self.attributes, "events_scrubbed": self.events}
+                "attributes": self.attributes, "events_scrubbed": self.events,
+                **({"examples": len(self.examples)} if self.examples else {})}
 
 
 class WithdrawMixin:
@@ -403,7 +412,53 @@ class WithdrawMixin:
         plan.scrub = scrub_events(self.conn.execute(
             "SELECT id, kind, payload FROM events ORDER BY id"), gone)
         plan.events = len(plan.scrub)
+        if ids:
+            self._quotes_of(plan, ids)
         return plan
+
+    def _quotes_of(self: Store, plan: WithdrawPlan, ids: list[int]) -> None:
+        """Find what quotes the withdrawn transcripts ``ids`` outside them: the codebook's
+        examples (an example is a quote from an interview; one whose words are in a
+        withdrawn transcript and in no other is taken from it) and the memos kept."""
+        marks = ",".join("?" * len(ids))
+        withdrawn = [_words(t) for (t,) in self.conn.execute(
+            f"SELECT text FROM transcripts WHERE id IN ({marks})", ids)]
+        grams = {g for words in withdrawn for g in _grams(words)}
+        others: list[str] | None = None
+        for theme_id, *texts in self.conn.execute(
+                "SELECT id, description, inclusion, exclusion FROM themes WHERE active = 1 "
+                "ORDER BY position, id"):
+            for what, text in zip(("definition", "inclusion criteria", "exclusion criteria"),
+                                  texts, strict=True):
+                if text and grams & set(_grams(_words(text))):
+                    plan.quoting_memos.append(f"the {what} of theme {theme_id}")
+        for theme_id, stored in self.conn.execute(
+                "SELECT id, examples FROM themes ORDER BY position, id"):
+            try:
+                listed = json.loads(stored or "[]")
+            except ValueError:
+                continue
+            for example in listed if isinstance(listed, list) else []:
+                said = _words(example) if isinstance(example, str) else ""
+                if len(said.split()) < QUOTE_WORDS or not any(said in w for w in withdrawn):
+                    continue
+                if others is None:  # (read only when an example is in a withdrawn one)
+                    others = [_words(t) for (t,) in self.conn.execute(
+                        f"SELECT text FROM transcripts WHERE id NOT IN ({marks})", ids)]
+                if not any(said in w for w in others):
+                    plan.examples.append((theme_id, example))
+        for kind, target, coder, text in self.conn.execute(
+                "SELECT m.target_kind, m.target_id, k.name, m.text FROM memos m "
+                "LEFT JOIN coders k ON k.id = m.coder_id ORDER BY m.id"):
+            if plan.gone.memo_gone(kind, target) or text in plan.gone.memo_texts:
+                continue  # (it goes)
+            if grams & set(_grams(_words(text))):
+                if kind == "transcript" and str(target).isdigit():
+                    row = self.conn.execute("SELECT name FROM transcripts WHERE id = ?",
+                                            [int(target)]).fetchone()
+                    target = row[0] if row else target
+                on = {"cell": "framework cell"}.get(kind, kind)
+                plan.quoting_memos.append(f"the memo on {on} {target} ({coder})")
 
     def withdraw(self: Store, participants: Sequence[str] = (),
                  transcripts: Sequence[str] = (), *, by: str | None = None) -> WithdrawPlan:
@@ -460,7 +515,36 @@ class WithdrawMixin:
                 [(h, k, event_id) for h, k in sorted(plan.hashes)])
             self._rewrite_events(plan.scrub, event_id)
             self._rewrite_targets(plan.scrub, ids)
+            self._forget_places(ids)
+            if plan.examples:
+                dropped = {example for _theme, example in plan.examples}
+                self.apply_codebook_scrub(self.codebook_scrub(
+                    lambda value: value, drop=dropped.__contains__,
+                    edit_source=lambda text: _without_examples(text, dropped),
+                    holds=lambda text: any(_words(e) in _words(text) for e in dropped)),
+                    event_id)
         return plan
+
+    def _forget_places(self: Store, ids: list[int]) -> None:
+        """Take the withdrawn transcripts out of each coder's remembered places (the
+        workbench's ``place:CODER`` settings): a transcript imported next can be given a
+        withdrawn one's id, and would open at the withdrawn one's place."""
+        for key, raw in self.conn.execute(
+                "SELECT key, value FROM settings WHERE key LIKE 'place:%'").fetchall():
+            try:
+                places = json.loads(raw or "{}")
+            except ValueError:
+                continue
+            if not isinstance(places, dict):
+                continue
+            at = places.get("at")
+            new = {**places, "at": {k: v for k, v in at.items() if k not in {
+                str(i) for i in ids}}} if isinstance(at, dict) else dict(places)
+            if new.get("last") in ids:
+                new.pop("last")
+            if new != places:
+                self.conn.execute("UPDATE settings SET value = ? WHERE key = ?",
+                                  [json.dumps(new), key])
 
     def _rewrite_targets(self: Store, scrub: dict[int, tuple[str, dict[str, Any]]],
                          ids: list[int]) -> None:
@@ -656,6 +740,56 @@ class WithdrawnParticipants:
 
     def __contains__(self, code: object) -> bool:
         return isinstance(code, str) and self._store.withdrawn_participant(code) is not None
+
+
+QUOTE_WORDS = 4
+"""The fewest words an example has for withdrawal to take it as a quote (``by chance``
+is a phrase any interview may have)."""
+MEMO_QUOTE_WORDS = 8
+"""The run of an interview's words a memo must repeat to be said to quote it."""
+
+
+def _words(text: str) -> str:
+    """``text``'s words, lower case, one space apart and between spaces (`` i fell into
+    the ``): a quote is found whatever its punctuation, quotes and line breaks."""
+    return " " + " ".join(re.findall(r"\w+(?:'\w+)*", text.casefold().replace("\u2019", "'"))
+                          ) + " "
+
+
+def _grams(words: str) -> list[str]:
+    """Each run of :data:`MEMO_QUOTE_WORDS` words of ``words`` (:func:`_words`)."""
+    split = words.split()
+    return [" ".join(split[i:i + MEMO_QUOTE_WORDS])
+            for i in range(len(split) - MEMO_QUOTE_WORDS + 1)]
+
+
+def _without_examples(text: str, dropped: set[str]) -> str:
+    """A codebook file's YAML ``text`` without the list items that are one of the
+    ``dropped`` examples (``- I fell into ...`` on its line; an item of a one-line list,
+    ``examples: ["...", "..."]``, which is written again without it). What it misses (an
+    item over several lines) is caught when the text is checked
+    (:func:`~qualcoder_ahp.model.privacy_store.revised_source`)."""
+    import yaml
+
+    def value(raw: str) -> Any:
+        try:
+            return yaml.safe_load(raw)
+        except yaml.YAMLError:
+            return None
+
+    lines = []
+    for line in text.splitlines(keepends=True):
+        item = re.match(r"^\s*-\s+(.+?)\s*$", line)
+        said = value(item.group(1)) if item else None
+        if isinstance(said, str) and said in dropped:
+            continue
+        flow = re.match(r"^(\s*(?:-\s+)?examples:\s*)(\[.*\])\s*$", line)
+        listed = value(flow.group(2)) if flow else None
+        if isinstance(listed, list) and dropped & {e for e in listed if isinstance(e, str)}:
+            kept = [e for e in listed if e not in dropped]
+            line = flow.group(1) + json.dumps(kept, ensure_ascii=False) + "\n"
+        lines.append(line)
+    return "".join(lines)
 
 
 def _bare(payload: str) -> str:

@@ -167,10 +167,23 @@ def diff_codebooks(old: Codebook, new: Codebook,
 
 
 # --------------------------------------------------------------------------- YAML
-def _check_yaml(path: Path) -> CheckResult:
+def check_codebook_text(text: str, name: str = "codebook.yaml") -> CheckResult:
+    """Validate a YAML codebook's ``text`` (named ``name`` in messages) as
+    :func:`check_codebook` validates a file, without writing it anywhere: the text a
+    project keeps of the file last loaded, checked by redaction and withdrawal, holds
+    what is being taken out of the project."""
+    forget_trees()
+    with gc_paused():
+        result = _check_yaml(Path(name), text.encode("utf-8"))
+    if result.errors:
+        result.codebook = None
+    return result
+
+
+def _check_yaml(path: Path, data: bytes | None = None) -> CheckResult:
     ck = Checker(str(path))
     try:
-        data = path.read_bytes()
+        data = path.read_bytes() if data is None else data
     except OSError as exc:
         ck.error(0, "", f"cannot read the file: {exc.strerror or exc}")
         return CheckResult(None, ck.errors)
