@@ -44,6 +44,7 @@ from qualcoder_ahp.reports.writers import (
     Sheet,
     md_cell,
     md_text,
+    repeat_header,
     word_document,
     word_safe,
 )
@@ -422,7 +423,7 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
         for i, name in enumerate(columns):
             run = table.rows[0].cells[i].paragraphs[0].add_run(name)
             run.bold = True
-        _repeat_header(table.rows[0])
+        repeat_header(table.rows[0])
         for case in fw.cases:
             cell = fw.cell(case, t.id)
             row = table.add_row().cells
@@ -467,23 +468,13 @@ def _cases_table(doc: Any, sheet: Sheet) -> None:
         # Headed as the theme tables are ("Case"); an attribute as the project names it.
         heading = name.capitalize() if name in ("case", "kind", "transcripts") else name
         cell.paragraphs[0].add_run(word_safe(heading)).bold = True
-    _repeat_header(table.rows[0])
+    repeat_header(table.rows[0])
     for values in sheet.rows:
         for n, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=True)):
             cell.paragraphs[0].add_run(word_safe(str(value))).bold = n == 0
     note = doc.add_paragraph().add_run(sheet.note)
     note.italic = True
     note.font.size = Pt(9)
-
-
-def _repeat_header(row: Any) -> None:
-    """Word repeats this row at the top of each page the table runs on to."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    mark = OxmlElement("w:tblHeader")
-    mark.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(mark)
 
 
 def _column_widths(columns: list[str], room: int, longest: int = 12) -> list[int]:

@@ -1,0 +1,143 @@
+"""Reports as a researcher puts them in a paper (session 24).
+
+Every Word report was US Letter, python-docx's template, whatever the researcher's
+country: printed on A4 it was shrunk or cut. The tables of the saturation and methods
+documents had four to seven equal columns, so a case name broke mid-word and the list
+of new themes ran down two pages in a 2 cm column, and their header rows were not
+repeated on the pages a table runs on to.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import docx
+import pytest
+from click.testing import CliRunner
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Inches, Mm
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.records import Codebook, Theme
+from tests.conftest import make_parsed
+
+THEMES = ("chance", "mandate", "voice", "networks", "identity", "training", "burnout")
+CASES = ("radiographer_sam", "paramedic_marcus", "physio_helen", "dietitian_grace",
+         "podiatrist_tom", "ot_dev", "slt_priya")
+
+
+def project(tmp_path: Path) -> Path:
+    """Seven participants, each with one interview; ana codes a few themes in each,
+    the first interview holding most of them."""
+    path = tmp_path / "p.db"
+    store = open_store(path)
+    store.save_codebook(Codebook("t", tuple(Theme(t, f"Theme {t} with a longer name",
+                                                  position=n)
+                                            for n, t in enumerate(THEMES))))
+    for n, case in enumerate(CASES):
+        words = " ".join(f"word{k}" for k in range(40)) + f" {case}"
+        info, _ = store.add_transcript(case, make_parsed(
+            [("Interviewer", "interviewer", "Tell me about it."),
+             ("P", "participant", f"{words}.")]), participant=case)
+        text = store.transcript_text(info.id)
+        start = text.index("word0")
+        for k, theme in enumerate(THEMES[: 6 if n == 0 else 2]):
+            store.code(info.id, theme, "ana", start + 7 * k, start + 7 * k + 5)
+    store.close()
+    return path
+
+
+def run(db: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--db", str(db), *args])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+@pytest.fixture
+def locale_env(monkeypatch: pytest.MonkeyPatch):
+    def set_locale(lc_all: str = "", lc_paper: str = "", lang: str = "") -> None:
+        for name, value in (("LC_ALL", lc_all), ("LC_PAPER", lc_paper), ("LANG", lang)):
+            if value:
+                monkeypatch.setenv(name, value)
+            else:
+                monkeypatch.delenv(name, raising=False)
+    return set_locale
+
+
+@pytest.mark.parametrize("env, paper", [
+    ({"lang": "en_GB.UTF-8"}, "a4"),
+    ({"lang": "de_DE.UTF-8"}, "a4"),
+    ({"lang": "C.UTF-8"}, "a4"),
+    ({"lang": "en_US.UTF-8"}, "letter"),
+    ({"lang": "en_GB.UTF-8", "lc_paper": "en_US.UTF-8"}, "letter"),
+    ({"lang": "en_US.UTF-8", "lc_all": "en_AU.UTF-8"}, "a4"),
+    ({"lang": "fr_CA"}, "letter"),
+])
+def test_word_reports_take_the_paper_of_the_researchers_country(tmp_path, locale_env,
+                                                                env, paper):
+    db = project(tmp_path)
+    locale_env(**env)
+    width, height = (Inches(8.5), Inches(11)) if paper == "letter" else (Mm(210), Mm(297))
+    for command, out in (("methods", "m.docx"), ("saturation", "s.docx"),
+                         ("memos", "memo.docx")):
+        run(db, command, "-o", str(tmp_path / out))
+        section = docx.Document(str(tmp_path / out)).sections[0]
+        assert abs(section.page_width - width) < Mm(1), (command, env)
+        assert abs(section.page_height - height) < Mm(1), (command, env)
+
+
+def test_the_framework_document_is_a4_landscape_in_britain(tmp_path, locale_env):
+    db = project(tmp_path)
+    locale_env(lang="en_GB.UTF-8")
+    run(db, "framework", "-o", str(tmp_path / "f.docx"))
+    section = docx.Document(str(tmp_path / "f.docx")).sections[0]
+    assert abs(section.page_width - Mm(297)) < Mm(1)
+    assert abs(section.page_height - Mm(210)) < Mm(1)
+
+
+def _repeats_header(table) -> bool:
+    return bool(table.rows[0]._tr.xpath("./w:trPr/w:tblHeader"))
+
+
+def _text_width(document) -> int:
+    section = document.sections[-1]
+    return section.page_width - section.left_margin - section.right_margin
+
+
+def test_saturation_document_tables_are_sized_to_their_text(tmp_path, locale_env):
+    db = project(tmp_path)
+    locale_env(lang="en_GB.UTF-8")
+    run(db, "saturation", "--coder", "ana", "-o", str(tmp_path / "s.docx"))
+    document = docx.Document(str(tmp_path / "s.docx"))
+    curve = document.tables[0]
+    heads = [c.text for c in curve.rows[0].cells]
+    assert heads == ["#", "case", "themes", "new", "total", "total%", "new themes"]
+    assert [r.cells[1].text for r in curve.rows[1:]] == list(CASES)
+    assert all(_repeats_header(t) for t in document.tables)
+    widths = [c.width for c in curve.columns]
+    assert len(set(widths)) > 2  # not equal columns
+    assert sum(widths) <= _text_width(document) + Mm(1)
+    # The longest case name (16 characters) fits its column whole, the list of new
+    # themes has the widest column, and the "#" column is the narrowest.
+    assert widths[1] >= Mm(16 * 1.9 + 3.5)
+    assert widths[-1] == max(widths) and widths[0] == min(widths)
+    # Figures right-aligned, names left.
+    first = curve.rows[1].cells
+    assert first[2].paragraphs[0].alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    assert first[1].paragraphs[0].alignment is None
+
+
+def test_methods_figures_table_repeats_its_header_and_fits_the_page(tmp_path, locale_env):
+    db = project(tmp_path)
+    locale_env(lang="en_GB.UTF-8")
+    run(db, "methods", "-o", str(tmp_path / "m.docx"))
+    document = docx.Document(str(tmp_path / "m.docx"))
+    (table,) = document.tables
+    assert [c.text for c in table.rows[0].cells] == ["section", "figure", "value", "as in"]
+    assert _repeats_header(table)
+    assert len(table.rows) > 40  # runs on to another page
+    widths = [c.width for c in table.columns]
+    assert sum(widths) <= _text_width(document) + Mm(1)
+    # "Reconciliation", the longest section name, is not broken.
+    assert widths[0] >= Mm(14 * 1.9 + 3.5)
