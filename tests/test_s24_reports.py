@@ -141,3 +141,18 @@ def test_methods_figures_table_repeats_its_header_and_fits_the_page(tmp_path, lo
     assert sum(widths) <= _text_width(document) + Mm(1)
     # "Reconciliation", the longest section name, is not broken.
     assert widths[0] >= Mm(14 * 1.9 + 3.5)
+
+
+def test_methods_of_a_codebook_with_no_patterns_says_so_in_words(tmp_path):
+    """A codebook of themes only (an NVivo codebook brought in as a .qdc, coded by hand)
+    read "with 0 spaCy rule patterns that suggest them (0 exclusion patterns)", and the
+    suggestions "the codebook's patterns were not run", as if a step had been missed."""
+    db = project(tmp_path)
+    text = run(db, "methods")
+    codebook = next(line for line in text.splitlines() if line.startswith("Codebook."))
+    assert codebook.endswith("seven codable themes, and no rule patterns to suggest them.")
+    assert "0 spaCy" not in text and "(0 exclusion" not in text
+    suggestions = next(line for line in text.splitlines() if line.startswith("Suggestions."))
+    assert suggestions.startswith(
+        "Suggestions. No theme suggestions were made: the codebook has no rule patterns. "
+        "Of ana's 18 codings in effect, 0 (0.0%) came from a suggestion")
