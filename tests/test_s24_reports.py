@@ -156,3 +156,19 @@ def test_methods_of_a_codebook_with_no_patterns_says_so_in_words(tmp_path):
     assert suggestions.startswith(
         "Suggestions. No theme suggestions were made: the codebook has no rule patterns. "
         "Of ana's 18 codings in effect, 0 (0.0%) came from a suggestion")
+
+
+def test_a_summary_of_two_lines_stays_under_its_label_on_the_terminal(tmp_path):
+    """`framework --cells both` printed a summary's second line at the indent of the
+    "Summary" label and the quotes, as if it were the next item of the cell."""
+    db = project(tmp_path)
+    run(db, "framework", "summarise", "radiographer_sam", "chance", "--coder", "ana",
+        "First thought.\nSecond thought, on a line of its own.")
+    for env in ({}, {"COLUMNS": "60"}):
+        result = CliRunner().invoke(cli, ["--db", str(db), "framework", "--cells", "both",
+                                          "--theme", "chance", "--coder", "ana"], env=env)
+        assert result.exit_code == 0, result.output
+        lines = result.output.splitlines()
+        at = lines.index("  Summary: First thought.")
+        assert lines[at + 1] == "    Second thought, on a line of its own."
+        assert lines[at + 2].startswith("  - turn 2: “word0")

@@ -540,11 +540,16 @@ def listing_text(fw: Framework, title: str, mode: str, width: int | None) -> str
     heading per theme, then each case with a summary or codings, wrapped to ``width``
     (each quote whole, wrapped under its reference; in a pipe, on one line)."""
     def block(text: str, indent: str, rest: str | None = None) -> list[str]:
-        if width is None:
-            return [(indent + line).rstrip() for line in text.splitlines() or [""]]
+        # A summary's (or quote's) own later lines go under its first, at ``rest``, as
+        # its wrapped lines do: at ``indent`` they read as the next item.
+        rest = indent if rest is None else rest
         out: list[str] = []
-        for line in text.splitlines() or [""]:
-            out += wrap_cells(line, max(20, width), indent, rest or indent) or [""]
+        for n, line in enumerate(text.splitlines() or [""]):
+            first = rest if n else indent
+            if width is None:
+                out.append((first + line).rstrip())
+            else:
+                out += wrap_cells(line, max(20, width), first, rest) or [""]
         return out
 
     lines = block(title, "")
