@@ -172,3 +172,24 @@ def test_a_summary_of_two_lines_stays_under_its_label_on_the_terminal(tmp_path):
         at = lines.index("  Summary: First thought.")
         assert lines[at + 1] == "    Second thought, on a line of its own."
         assert lines[at + 2].startswith("  - turn 2: “word0")
+
+
+def test_wide_matrices_keep_the_theme_in_view_in_excel(tmp_path):
+    """A theme x attribute matrix and the co-occurrence matrix froze only their header
+    row: scrolling right through the values (or the 14 themes of the co-occurrence)
+    took the theme out of view, leaving rows of figures with no name."""
+    import openpyxl
+
+    db = project(tmp_path)
+    store = open_store(db)
+    for n, case in enumerate(CASES):
+        store.set_participant_attributes(case, {"profession": f"Profession {n}"})
+    store.close()
+    run(db, "counts", "-o", str(tmp_path / "c.xlsx"))
+    book = openpyxl.load_workbook(tmp_path / "c.xlsx")
+    for name in ("profession n", "profession row %", "profession col %"):
+        assert book[name].freeze_panes == "B2", name
+    assert book["Themes"].freeze_panes == "A2"  # a narrow table: its header only
+    run(db, "cooccurrence", "-o", str(tmp_path / "co.xlsx"))
+    sheet = openpyxl.load_workbook(tmp_path / "co.xlsx").worksheets[0]
+    assert sheet.title == "Co-occurrence overlap" and sheet.freeze_panes == "B2"

@@ -88,12 +88,14 @@ def matrix_sheets(matrix: Matrix, *, indent: bool = False) -> list[Sheet]:
                + [100.0 * r.total / matrix.grand_total if matrix.grand_total else None]
                for r in matrix.rows]
     pct = set(matrix.columns) | {"total"}
+    # frozen=1: the theme stays in view while a wide matrix's values scroll (XLSX).
     return [
-        Sheet(f"{matrix.attribute} n", head, counts, title=f"Matrix: {label}", totals=1),
+        Sheet(f"{matrix.attribute} n", head, counts, title=f"Matrix: {label}", totals=1,
+              frozen=1),
         Sheet(f"{matrix.attribute} row %", head, row_pct,
-              title=f"Row % (of the theme's total): {label}", percent=pct),
+              title=f"Row % (of the theme's total): {label}", percent=pct, frozen=1),
         Sheet(f"{matrix.attribute} col %", head, col_pct,
-              title=f"Column % (of the column total): {label}", percent=pct),
+              title=f"Column % (of the column total): {label}", percent=pct, frozen=1),
     ]
 
 
@@ -391,7 +393,7 @@ def cooccurrence_sheet(co: Cooccurrence) -> Sheet:
     rows = [[t, p, *row] for t, p, row in zip(co.theme_ids, co.paths, co.cells, strict=True)]
     return Sheet(f"Co-occurrence {co.unit}", ["theme", "path", *co.theme_ids], rows,
                  title=f"Co-occurrence by {co.unit} ({coder_label(co.coder, co.not_pooled)})",
-                 note=COOCCURRENCE_NOTE[co.unit])
+                 note=COOCCURRENCE_NOTE[co.unit], frozen=1)
 
 
 COOCCURRENCE_NOTE = {
