@@ -193,3 +193,21 @@ def test_wide_matrices_keep_the_theme_in_view_in_excel(tmp_path):
     run(db, "cooccurrence", "-o", str(tmp_path / "co.xlsx"))
     sheet = openpyxl.load_workbook(tmp_path / "co.xlsx").worksheets[0]
     assert sheet.title == "Co-occurrence overlap" and sheet.freeze_panes == "B2"
+
+
+def test_key_words_name_a_consensus_left_out_only_where_there_is_one(tmp_path):
+    """`words --theme` said "all coders but consensus" in every project, one with no
+    consensus coding too, as if a consensus had been left out of the figures."""
+    import openpyxl
+
+    db = project(tmp_path)
+    result = CliRunner().invoke(cli, ["--db", str(db), "words", "--theme", "chance",
+                                      "-o", str(tmp_path / "w.xlsx")])
+    assert result.exit_code == 0, result.output
+    assert "chance (all coders): " in result.output
+    assert "consensus" not in result.output
+    about = dict(openpyxl.load_workbook(tmp_path / "w.xlsx")["About"].iter_rows(
+        values_only=True))
+    assert about["coders"] == "all coders"
+    md = run(db, "words", "--theme", "chance", "--format", "md")
+    assert md.splitlines()[0].endswith("(all coders)")
