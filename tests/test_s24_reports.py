@@ -211,3 +211,34 @@ def test_key_words_name_a_consensus_left_out_only_where_there_is_one(tmp_path):
     assert about["coders"] == "all coders"
     md = run(db, "words", "--theme", "chance", "--format", "md")
     assert md.splitlines()[0].endswith("(all coders)")
+
+
+def test_a_matrix_of_a_selection_without_the_attribute_does_not_blame_the_ids(tmp_path):
+    """`counts --where ... --by attribute:X` where no transcript chosen has X told the
+    researcher their participants' ids were wrong and to import the CSV again, naming
+    participants who do have transcripts, only outside the --where."""
+    db = project(tmp_path)
+    store = open_store(db)
+    store.set_participant_attributes("radiographer_sam", {"site": "north", "band": "8a"})
+    store.set_participant_attributes("ot_dev", {"site": "south", "band": "8a"})
+    store.set_participant_attributes("slt_priya", {"site": "south"})
+    store.ensure_participant("P99")  # in the CSV, no interview yet
+    store.set_participant_attributes("P99", {"site": "north", "band": "9"})
+    store.close()
+    result = CliRunner().invoke(cli, ["--db", str(db), "counts", "--where", "site=south",
+                                      "--by", "attribute:band", "--transcript", "slt_priya"])
+    assert result.exit_code == 0, result.output
+    note = result.stderr.strip().splitlines()[-1]
+    # P99 has no transcript at all: its id may well be wrong, and the note says how to
+    # fix it; radiographer_sam and ot_dev are only outside the selection.
+    assert "the participants with one (P99) have no transcript. Attributes reach" in note
+    store = open_store(db)
+    store.remove_participant("P99")
+    store.close()
+    result = CliRunner().invoke(cli, ["--db", str(db), "counts", "--where", "site=south",
+                                      "--by", "attribute:band", "--transcript", "slt_priya"])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.strip().splitlines()[-1] == (
+        "note: no transcript chosen has a value for band, so every one is in (none); the "
+        "participants with one (ot_dev, radiographer_sam) are outside the selection "
+        "(--transcript, --where)")
