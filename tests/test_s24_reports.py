@@ -242,3 +242,24 @@ def test_a_matrix_of_a_selection_without_the_attribute_does_not_blame_the_ids(tm
         "note: no transcript chosen has a value for band, so every one is in (none); the "
         "participants with one (ot_dev, radiographer_sam) are outside the selection "
         "(--transcript, --where)")
+
+
+def test_the_codebook_document_fits_the_page(tmp_path, locale_env):
+    """`codebook show --format docx` gave each theme's table 3 + 13 cm, wider than the
+    text of a Letter page (15.2 cm) or an A4 one (14.7 cm): it ran past the margin."""
+    db = project(tmp_path)
+    store = open_store(db)
+    store.save_codebook(Codebook("t", tuple(
+        Theme(t, f"Theme {t}", description=f"What {t} means.", position=n)
+        for n, t in enumerate(THEMES))))
+    store.close()
+    for lang in ("en_GB.UTF-8", "en_US.UTF-8"):
+        locale_env(lang=lang)
+        out = tmp_path / "codebook.docx"
+        run(db, "codebook", "show", "-o", str(out))
+        document = docx.Document(str(out))
+        assert document.tables
+        for table in document.tables:
+            for row in table.rows:
+                assert sum(c.width for c in row.cells) <= _text_width(document), lang
+            assert abs(row.cells[0].width - Mm(30)) < Mm(0.1)
