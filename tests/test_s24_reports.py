@@ -263,3 +263,23 @@ def test_the_codebook_document_fits_the_page(tmp_path, locale_env):
             for row in table.rows:
                 assert sum(c.width for c in row.cells) <= _text_width(document), lang
             assert abs(row.cells[0].width - Mm(30)) < Mm(0.1)
+
+
+def test_the_participants_table_of_quotes_in_word_repeats_its_header(tmp_path):
+    """The Participants table at the end of quotes.docx had equal columns and its
+    header only on its first page."""
+    db = project(tmp_path)
+    store = open_store(db)
+    for n, case in enumerate(CASES):
+        store.set_participant_attributes(case, {"profession": f"Profession {n}",
+                                                "board_distance": "Two levels below"})
+    store.close()
+    run(db, "quotes", "--coder", "ana", "-o", str(tmp_path / "q.docx"))
+    document = docx.Document(str(tmp_path / "q.docx"))
+    table = document.tables[-1]
+    assert [c.text for c in table.rows[0].cells] == [
+        "participant", "transcripts", "profession", "board_distance"]
+    assert [r.cells[0].text for r in table.rows[1:]] == sorted(CASES)
+    assert _repeats_header(table)
+    widths = [c.width for c in table.columns]
+    assert sum(widths) <= _text_width(document) + Mm(1) and len(set(widths)) > 1

@@ -334,17 +334,17 @@ WORD_CELL_PAD_CM = 0.4
 
 
 def word_table(doc: Any, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Any:
-    """A table for a Word report: the header row bold and repeated on each page (its
-    names' ``_`` read as spaces, ``cumulative pct``), the columns sized to their text
-    across the page (:func:`word_column_widths`: a case name is not broken mid-word
-    while a list of themes takes the room left), columns of numbers right-aligned,
-    in :data:`WORD_TABLE_PT` point type. ``rows`` are the cells' texts."""
+    """A table for a Word report: the header row bold and repeated on each page, the
+    columns sized to their text across the page (:func:`word_column_widths`: a case
+    name is not broken mid-word while a list of themes takes the room left), columns
+    of numbers right-aligned, in :data:`WORD_TABLE_PT` point type. ``rows`` are the
+    cells' texts."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
 
     section = doc.sections[-1]
     room = section.page_width - section.left_margin - section.right_margin
-    heads = [word_safe(str(name)).replace("_", " ") for name in columns]
+    heads = [word_safe(str(name)) for name in columns]
     texts = [[word_safe(str(c)) for c in row] for row in rows]
     widths = word_column_widths(heads, texts, int(room))
     table = doc.add_table(rows=1, cols=len(heads))
