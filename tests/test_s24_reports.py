@@ -283,3 +283,20 @@ def test_the_participants_table_of_quotes_in_word_repeats_its_header(tmp_path):
     assert _repeats_header(table)
     widths = [c.width for c in table.columns]
     assert sum(widths) <= _text_width(document) + Mm(1) and len(set(widths)) > 1
+
+
+@pytest.mark.parametrize("measure, title", [
+    ("transcripts", "Transcripts mentioning each theme (coder ana)"),
+    ("participants", "Participants mentioning each theme (coder ana)"),
+    ("words", "Words coded per theme (coder ana)"),
+])
+def test_a_counts_chart_title_reads_as_english(tmp_path, measure, title):
+    """`chart counts --measure transcripts` was titled "Transcripts mentioning the theme
+    per theme", under a figure a reader of the paper sees first."""
+    import re
+
+    db = project(tmp_path)
+    out = tmp_path / "c.svg"
+    run(db, "chart", "counts", "--coder", "ana", "--measure", measure, "-o", str(out))
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", out.read_text())
+    assert title in texts
