@@ -300,3 +300,20 @@ def test_a_counts_chart_title_reads_as_english(tmp_path, measure, title):
     run(db, "chart", "counts", "--coder", "ana", "--measure", measure, "-o", str(out))
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", out.read_text())
     assert title in texts
+
+
+def test_a_cell_summarised_by_several_coders_names_its_case_once(tmp_path):
+    """`memos --kind cell` repeated the case above each coder's summary of one cell."""
+    db = project(tmp_path)
+    for coder, text in (("ana", "Luck, mostly."), ("ben", "Planned, I think.")):
+        run(db, "framework", "summarise", "radiographer_sam", "chance", "--coder", coder,
+            text)
+    run(db, "framework", "summarise", "ot_dev", "chance", "--coder", "ana", "Timing.")
+    md = run(db, "memos", "--kind", "cell", "--format", "md")
+    assert md.count("*radiographer_sam*") == 1 and md.count("*ot_dev*") == 1
+    assert "*radiographer_sam*\n\n**ana**" in md and "Luck, mostly.\n\n**ben**" in md
+    text = run(db, "memos", "--kind", "cell", "--format", "text")
+    assert text.count("  radiographer_sam\n") == 1
+    run(db, "memos", "--kind", "cell", "-o", str(tmp_path / "m.docx"))
+    paragraphs = [p.text for p in docx.Document(str(tmp_path / "m.docx")).paragraphs]
+    assert paragraphs.count("radiographer_sam") == 1 and paragraphs.count("ot_dev") == 1
