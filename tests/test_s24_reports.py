@@ -317,3 +317,17 @@ def test_a_cell_summarised_by_several_coders_names_its_case_once(tmp_path):
     run(db, "memos", "--kind", "cell", "-o", str(tmp_path / "m.docx"))
     paragraphs = [p.text for p in docx.Document(str(tmp_path / "m.docx")).paragraphs]
     assert paragraphs.count("radiographer_sam") == 1 and paragraphs.count("ot_dev") == 1
+
+
+def test_methods_coders_paragraph_starts_no_sentence_with_a_numeral(tmp_path):
+    """With a coder named who coded nothing, the Coders paragraph read "... made no
+    decision. 0 of 7 transcripts (0.0%) were coded by two or more coders."."""
+    db = project(tmp_path)
+    store = open_store(db)
+    store.ensure_coder("carol")
+    store.close()
+    text = run(db, "methods", "--coders", "ana,carol")
+    coders = next(line for line in text.splitlines() if line.startswith("Coders."))
+    assert ("carol coded none and made no decision. No transcript was coded by two or "
+            "more coders.") in coders
+    assert "0 of 7" not in coders

@@ -308,9 +308,9 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
                 f"; of the {counted(total, 'transcript')}, "
                 + (listed(did) + "; " if did else "") + listed(
                     [_idle_said(store, c) for c in idle])
-                + f". {len(double)} of {total} transcripts "
-                f"({percent_of(len(double), total)}) {'was' if len(double) == 1 else 'were'} "
-                "coded by two or more coders.")
+                # "0 of 7 transcripts (0.0%) were ...": no sentence starts with a numeral.
+                + (". No transcript was coded by two or more coders." if not double else
+                   f". In all, {_double_said(len(double), total)}."))
     elif total and all(len(done) == total for done in done_by.values()):
         # "ana coded 7 and ben 7. 7 of 7 transcripts (100.0%) were ...": a sentence a
         # journal would send back (a numeral starting it), for what one clause says.
