@@ -327,8 +327,10 @@ def repeat_header(row: Any) -> None:
 
 WORD_TABLE_PT = 10
 """Font size of a Word report's tables (the body text is 11 pt): an appendix table."""
-WORD_CHAR_CM = 0.19
-"""About the width of a character of 10 pt Calibri (bold: a tenth more), in cm."""
+WORD_CHAR_CM = 0.22
+"""The width of a character of 10 pt type (bold: a tenth more), in cm, with room: Calibri
+averages some 0.18 cm, and the wider serif LibreOffice puts in its place where Calibri
+is missing 0.22 ("paramedic_marcus" broke at 0.19)."""
 WORD_CELL_PAD_CM = 0.4
 """A table cell's left and right margins together (Word's 0.19 cm each), in cm."""
 
@@ -375,8 +377,8 @@ def word_column_widths(columns: list[str], rows: list[list[str]], room: int) -> 
     """Column widths (EMU) adding up to ``room``: each column at least as wide as its
     longest word (its heading's in bold; a line breaks after ``-`` and ``/`` too)
     where the page allows, the rest of the room shared in proportion to how much
-    longer each column's lines are than that; a table whose lines all fit is spread
-    over the page in proportion to them."""
+    longer each column's usual lines are than that; a table whose lines all fit is
+    spread over the page in proportion to them."""
     from docx.shared import Cm
 
     char, pad = Cm(WORD_CHAR_CM), Cm(WORD_CELL_PAD_CM)
@@ -384,12 +386,22 @@ def word_column_widths(columns: list[str], rows: list[list[str]], room: int) -> 
     least: list[float] = []
     for i, name in enumerate(columns):
         lines = [line for row in rows for line in row[i].split("\n")]
-        words = [w for line in lines for w in re.split(r"\s+|(?<=[-/])", line)]
         head = max((len(w) for w in name.split()), default=1) * 1.1  # bold
-        longest_word = max([head, *(len(w) for w in words)])
-        longest_line = max([len(name) * 1.1, *(len(line) for line in lines)])
+        # Each different cell's longest word; in a column of many, the one most need
+        # (a rare long word, spacy.blank('en') among figures, may break rather than
+        # widen the column for seventy rows; "Reconciliation", one of a few sections
+        # repeated down the rows, does not).
+        words = sorted(max((len(w) for w in re.split(r"\s+|(?<=[-/])", text)), default=0)
+                       for text in {row[i] for row in rows}) or [0]
+        longest_word = max(head, words[-1] if len(words) <= 20
+                           else words[(len(words) - 1) * 19 // 20])
+        # The line most rows need (the 90th percentile): one long value (a spaCy
+        # pipeline among version numbers) does not take the room of a column of
+        # commands.
+        lengths = sorted(len(line) for line in lines) or [0]
+        usual = max(len(name) * 1.1, lengths[(len(lengths) - 1) * 9 // 10])
         least.append(min(longest_word, 24) * char + pad)
-        natural.append(max(min(longest_line, 70) * char + pad, least[-1]))
+        natural.append(max(min(usual, 70) * char + pad, least[-1]))
     if sum(natural) <= room:
         scale = room / sum(natural)
         return [int(n * scale) for n in natural]
