@@ -333,3 +333,23 @@ def test_methods_coders_paragraph_starts_no_sentence_with_a_numeral(tmp_path):
     assert ("carol coded none and made no decision. No transcript was coded by two or "
             "more coders.") in coders
     assert "0 of 7" not in coders
+
+
+def test_a_long_theme_heading_is_underlined_whole_in_a_pipe(tmp_path):
+    """In a pipe (lines whole), a theme path longer than 80 characters was underlined
+    with 80 marks only, in `framework --cells` and `memos`."""
+    db = project(tmp_path)
+    store = open_store(db)
+    long_name = "A theme whose name runs on " + "and on " * 12 + "to the end"
+    store.save_codebook(Codebook("t", tuple(
+        Theme(t, long_name if t == "chance" else t, position=n)
+        for n, t in enumerate(THEMES))))
+    store.set_memo("ana", "theme", "chance", "A memo.")
+    store.close()
+    run(db, "framework", "summarise", "radiographer_sam", "chance", "--coder", "ana", "x")
+    assert len(long_name) > 100
+    for args in (("framework", "--cells", "summary", "--theme", "chance"),
+                 ("memos", "--theme", "chance", "--format", "text")):
+        lines = run(db, *args).splitlines()
+        at = lines.index(long_name)
+        assert set(lines[at + 1]) <= {"=", "-"} and len(lines[at + 1]) == len(long_name)

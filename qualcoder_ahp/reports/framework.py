@@ -576,7 +576,8 @@ def listing_text(fw: Framework, title: str, mode: str, width: int | None) -> str
                     entries += block("- " + ref, "  ", "    ")
         if entries:
             shown += 1
-            lines += ["", *block(t.path, ""), "=" * min(cell_width(t.path), width or 80)]
+            wide = cell_width(t.path)  # in a pipe the heading is whole: so is its line
+            lines += ["", *block(t.path, ""), "=" * min(wide, width or wide)]
             lines += entries
     if not shown:
         what = {"summary": "No summary is written", "quotes": "Nothing is coded",

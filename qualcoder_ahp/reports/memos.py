@@ -209,7 +209,7 @@ def memos_text(rows: list[Memo], title: str, subtitle: str = "",
         return wrap_cells(text, max(20, width), indent, rest or indent) or [indent]
 
     def underline(text: str, mark: str) -> list[str]:
-        return [*block(text, ""), mark * min(cells(text), width or 80)]
+        return [*block(text, ""), mark * min(cells(text), width or cells(text))]
 
     lines = block(title, "") + (block(subtitle, "") if subtitle else [])
     if not rows:
