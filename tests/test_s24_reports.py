@@ -353,3 +353,25 @@ def test_a_long_theme_heading_is_underlined_whole_in_a_pipe(tmp_path):
         lines = run(db, *args).splitlines()
         at = lines.index(long_name)
         assert set(lines[at + 1]) <= {"=", "-"} and len(lines[at + 1]) == len(long_name)
+
+
+def test_a_long_attributes_sheets_say_what_they_hold(tmp_path):
+    """An attribute name over Excel's 31 characters gave sheets "reporting line -
+    distance- to t", "... (2)" and "... (3)": neither which was the count and which the
+    percentages, nor (with a second long attribute) which attribute."""
+    import openpyxl
+
+    db = project(tmp_path)
+    long_one = "reporting line / distance: to the board [levels]"
+    store = open_store(db)
+    store.define_attributes([long_one, long_one + " again"])
+    store.set_participant_attributes("radiographer_sam", {long_one: "2",
+                                                          long_one + " again": "x"})
+    store.close()
+    run(db, "counts", "-o", str(tmp_path / "c.xlsx"))
+    names = openpyxl.load_workbook(tmp_path / "c.xlsx").sheetnames
+    assert names[4:10] == [
+        "reporting line - distanc\u2026 n", "reporting line - distanc\u2026 row %",
+        "reporting line - distanc\u2026 col %", "reporting line - dis\u2026 (2) n",
+        "reporting line - dis\u2026 (2) row %", "reporting line - dis\u2026 (2) col %"]
+    assert all(len(n) <= 31 for n in names)

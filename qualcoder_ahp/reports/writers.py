@@ -574,13 +574,30 @@ def to_markdown(sheets: Sequence[Sheet]) -> str:
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
 
 
+_SHEET_KIND = re.compile(r" (n|row %|col %)$")
+"""The end of an attribute matrix's sheet names, which says what the sheet holds."""
+
+
 def sheet_title(name: str, taken: set[str]) -> str:
-    """A valid, unique XLSX sheet name (max 31 characters, no ``[]*?/\\:``)."""
+    """A valid, unique XLSX sheet name (max 31 characters, no ``[]*?/\\:``).
+
+    A name cut to fit ends in ``…``, and an attribute matrix's keeps its ``n``,
+    ``row %`` or ``col %``: a long attribute's three sheets were ``reporting line -
+    distance- to t``, ``(2)`` and ``(3)``, which told neither the attribute nor what
+    each sheet held."""
     base = _BAD_SHEET_CHARS.sub("-", name).strip("'") or "Sheet"
-    title, n = base[:31], 2
+    kind = _SHEET_KIND.search(base) if len(base) > 31 else None
+    stem, tail = (base[:kind.start()], kind.group()) if kind else (base, "")
+
+    def fit(extra: str) -> str:
+        # The room of the longest ending: an attribute's three sheets share one stem.
+        room = 31 - (len(" row %") if kind else 0) - len(extra)
+        short = stem if len(stem) <= room else stem[:room - 1].rstrip() + "\u2026"
+        return short + extra + tail
+
+    title, n = fit(""), 2
     while title.lower() in taken:
-        suffix = f" ({n})"
-        title, n = base[:31 - len(suffix)] + suffix, n + 1
+        title, n = fit(f" ({n})"), n + 1
     taken.add(title.lower())
     return title
 
