@@ -375,3 +375,21 @@ def test_a_long_attributes_sheets_say_what_they_hold(tmp_path):
         "reporting line - distanc\u2026 col %", "reporting line - dis\u2026 (2) n",
         "reporting line - dis\u2026 (2) row %", "reporting line - dis\u2026 (2) col %"]
     assert all(len(n) <= 31 for n in names)
+
+
+@pytest.mark.parametrize("name, paper", [
+    (("English_United States", "1252"), "letter"),
+    (("English_United Kingdom", "1252"), "a4"),
+    (("en_CA", "UTF-8"), "letter"),
+    ((None, None), "a4"),
+])
+def test_with_no_locale_variable_the_systems_locale_chooses_the_paper(
+        locale_env, monkeypatch, name, paper):
+    """Windows sets no LANG: its locale name (English_United States) decides."""
+    import locale
+
+    from qualcoder_ahp.reports.writers import paper_size
+
+    locale_env()
+    monkeypatch.setattr(locale, "getlocale", lambda *a: name)
+    assert paper_size() == paper

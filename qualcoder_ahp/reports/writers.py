@@ -288,19 +288,26 @@ def paper_size() -> str:
     """
     import locale
 
+    def paper_of(country: str) -> str:
+        return "letter" if country.upper() in LETTER_COUNTRIES else "a4"
+
     for var in ("LC_ALL", "LC_PAPER", "LANG"):
         value = os.environ.get(var, "")
         if value:
-            found = re.match(r"[A-Za-z]+_([A-Za-z]{2})(?![A-Za-z])", value)
-            return "letter" if found and found[1].upper() in LETTER_COUNTRIES else "a4"
+            found = _LOCALE_COUNTRY.match(value)
+            return paper_of(found[1]) if found else "a4"
     try:
         name = locale.getlocale()[0] or ""
     except ValueError:  # a locale Python cannot parse
         name = ""
-    found = re.match(r"[A-Za-z]+_([A-Za-z]{2})(?![A-Za-z])", name)
+    found = _LOCALE_COUNTRY.match(name)
     if found:
-        return "letter" if found[1].upper() in LETTER_COUNTRIES else "a4"
+        return paper_of(found[1])
     return "letter" if any(country in name for country in _WINDOWS_LETTER) else "a4"
+
+
+_LOCALE_COUNTRY = re.compile(r"[A-Za-z]+_([A-Za-z]{2})(?![A-Za-z])")
+"""A locale's country: ``en_GB.UTF-8`` is GB (``English_United States`` is none)."""
 
 
 def set_paper(section: Any, paper: str) -> None:
