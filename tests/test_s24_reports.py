@@ -393,3 +393,27 @@ def test_with_no_locale_variable_the_systems_locale_chooses_the_paper(
     locale_env()
     monkeypatch.setattr(locale, "getlocale", lambda *a: name)
     assert paper_size() == paper
+
+
+def test_the_framework_cases_table_is_sized_to_its_text(tmp_path, locale_env):
+    """The framework document's Cases table had equal columns: with many attributes,
+    each a few centimetres, a case name broken in two beside a short value's wide
+    column."""
+    db = project(tmp_path)
+    store = open_store(db)
+    for case in CASES:
+        store.set_participant_attributes(case, {
+            "band": "8a", "site": "N", "sex": "F", "age": "40",
+            "seniority": "Director of strategy and transformation in the trust",
+            "trust_type": "Community trust and county council"})
+    store.close()
+    locale_env(lang="en_GB.UTF-8")
+    run(db, "framework", "-o", str(tmp_path / "f.docx"))
+    document = docx.Document(str(tmp_path / "f.docx"))
+    cases = document.tables[0]
+    assert [c.text for c in cases.rows[0].cells][0] == "Case"
+    widths = [c.width for c in cases.columns]
+    assert sum(widths) <= _text_width(document) + Mm(1)
+    assert widths[0] >= Mm(16 * 2.2 * 1.1 + 4)  # "radiographer_sam", 11 pt, whole
+    heads = [c.text for c in cases.rows[0].cells]
+    assert widths[heads.index("seniority")] > 2 * widths[heads.index("sex")]

@@ -45,6 +45,7 @@ from qualcoder_ahp.reports.writers import (
     md_cell,
     md_text,
     repeat_header,
+    word_column_widths,
     word_document,
     word_safe,
 )
@@ -469,9 +470,22 @@ def _cases_table(doc: Any, sheet: Sheet) -> None:
         heading = name.capitalize() if name in ("case", "kind", "transcripts") else name
         cell.paragraphs[0].add_run(word_safe(heading)).bold = True
     repeat_header(table.rows[0])
-    for values in sheet.rows:
-        for n, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=True)):
-            cell.paragraphs[0].add_run(word_safe(str(value))).bold = n == 0
+    texts = [[word_safe(str(value)) for value in values] for values in sheet.rows]
+    for row in texts:
+        for n, (cell, text) in enumerate(zip(table.add_row().cells, row, strict=True)):
+            cell.paragraphs[0].add_run(text).bold = n == 0
+    # Sized to the text (the case names whole), not five equal columns (or ten narrow
+    # ones, with many attributes): in 11 pt, a tenth wider than word_table's 10 pt.
+    section = doc.sections[-1]
+    room = section.page_width - section.left_margin - section.right_margin
+    widths = [int(w * 1.1) for w in word_column_widths(
+        [c.capitalize() for c in sheet.columns], texts, int(room / 1.1))]
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for table_row in table.rows:
+        for cell, width in zip(table_row.cells, widths, strict=True):
+            cell.width = width
     note = doc.add_paragraph().add_run(sheet.note)
     note.italic = True
     note.font.size = Pt(9)
