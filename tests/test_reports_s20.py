@@ -149,7 +149,7 @@ def test_saturation_documents_name_the_new_themes(db, tmp_path):
     out = tmp_path / "saturation.docx"
     ok(db, "saturation", "-o", str(out))
     table = docx.Document(str(out)).tables[0]
-    assert table.rows[0].cells[-1].text == "new_themes"
+    assert table.rows[0].cells[-1].text == "new themes"  # as on the terminal (s24)
     assert table.rows[1].cells[-1].text == named
     csv_text = ok(db, "saturation", "--format", "csv").stdout
     assert ", ".join(first["new_themes"]) in csv_text

@@ -230,8 +230,7 @@ def test_coders_paragraph_says_what_a_coder_who_only_reconciled_did(tmp_path):
     assert coders.startswith(
         "Two coders were named (ana and lead); of the one transcript, ana coded 1; lead "
         "coded none (lead decided 1 reconcile stretch into consensus, 1 in effect, and "
-        "made no coding of their own). 0 of 1 transcripts (0.0%) were coded by two or "
-        "more coders.")
+        "made no coding of their own). No transcript was coded by two or more coders.")
     store.ensure_coder("zoe")
     idle = dict(methods_report(store, coders=["ana", "zoe"]).paragraphs)["Coders"]
     assert "zoe coded none and made no decision" in idle

@@ -252,20 +252,34 @@ def counts_cmd(project: Project, by: str, measure: str, theme: str | None, coder
 def _note_no_values(data: ReportData, attribute: str) -> None:
     """Say why a matrix has only a ``(none)`` column: no transcript (of those chosen)
     has a value for the attribute, which came with no error and read like a finding.
-    Usually the participants CSV keys ids the transcripts do not have."""
+    Usually the participants CSV keys ids the transcripts do not have; with --where or
+    --transcript, the participants with a value may only be outside the selection,
+    and then their ids are right and the note says so (it used to tell the researcher
+    to import the CSV again)."""
     among = " chosen" if data.selection is not None else ""
     mine = {t.participant for t in data.transcripts.values()}
     others = sorted(code for code, attrs in data.participants.items()
                     if attrs.get(attribute) not in (None, "") and code not in mine)
-    held = (f"; the participants with one ({', '.join(others[:5])}"
-            f"{' ...' if len(others) > 5 else ''}) have no transcript{among}"
-            if others else "")
+    interviewed = {row[3] for row in data.store.report_transcripts() if row[3]}
+    orphans = [code for code in others if code not in interviewed]
+    if others and not orphans:
+        say(f"note: no transcript chosen has a value for {attribute}, so every one is in "
+            f"{NO_VALUE}; the participants with one ({_some(others)}) are outside the "
+            "selection (--transcript, --where)", fg="yellow")
+        return
+    held = f"; the participants with one ({_some(orphans)}) have no transcript" \
+        if orphans else ""
     say(f"note: no transcript{among} has a value for {attribute}, so every one is in "
         f"{NO_VALUE}{held}. Attributes reach a transcript through its participant id "
         "(`qcahp transcripts` shows it: the file name unless set at import): put those ids "
         "in the participants CSV's first column and import it again, or give a transcript "
         "to a participant with `qcahp participants assign TRANSCRIPT PARTICIPANT`",
         fg="yellow")
+
+
+def _some(codes: list[str]) -> str:
+    """The first five ids, ``...`` after them when there are more."""
+    return ", ".join(codes[:5]) + (" ..." if len(codes) > 5 else "")
 
 
 @click.command("quotes")

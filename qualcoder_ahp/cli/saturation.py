@@ -42,6 +42,7 @@ from qualcoder_ahp.reports.saturation import (
     saturation,
 )
 from qualcoder_ahp.reports.saturation_output import (
+    HEADINGS,
     coders_label,
     curve_sheet,
     describe,
@@ -187,9 +188,6 @@ def _under(sheet: Sheet, width: int | None, label: str) -> str:
     return "\n".join(out)
 
 
-HEADINGS = {"cumulative": "total", "cumulative_pct": "total%", "new_themes": "new themes",
-            "pct_of_base": "% of base"}
-"""The terminal's short headings (files keep the names a script reads)."""
 NUMBERS = {"#", "themes", "new", "total", "total%", "% of base"}
 
 

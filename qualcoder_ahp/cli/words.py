@@ -263,8 +263,12 @@ def words_cmd(project: Project, theme: str | None, coder: str | None, consensus:
         why = (f"(no key words: all the {role} speech counted is coded with {theme}, so "
                "there is no other text to compare it with; choose more transcripts)")
     # Pooled, the consensus is left out (coded_spans): say so, as every report's title
-    # does ("every coder" read as if the consensus were in).
-    out = sorted(left_out_of_pool(store)) if who is None else []
+    # does ("every coder" read as if the consensus were in), naming only a consensus
+    # that coded the theme: "but consensus" in a project with none sent the reader
+    # looking for one.
+    out = sorted(name for name in left_out_of_pool(store)
+                 if any(store.codings(coder=name, theme_id=t) for t in subtree)
+                 ) if who is None else []
     pool = "all coders" + (f" but {', '.join(out)}" if out else "")
     _emit_keyness(project, counted, report, fmt, output, role, why, chosen,
                   who=pool if who is None else who, path=store.theme_path(theme))

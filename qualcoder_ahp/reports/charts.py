@@ -145,7 +145,10 @@ def counts_figure(report: CountsReport, names: dict[str, str], *, measure: str =
     ax.set_xlabel(label)
     ax.set_ylabel("Theme")
     who = coder_label(report.coder, report.not_pooled)
-    ax.set_title(f"{label} per theme ({who})" + _line(selection))
+    # "Transcripts mentioning the theme per theme" said it twice.
+    per = (label.replace("the theme", "each theme") if label.endswith("the theme")
+           else f"{label} per theme")
+    ax.set_title(f"{per} ({who})" + _line(selection))
     if not any(values):
         # An all-zero chart looks like a rendering fault; say what it means.
         ax.text(0.5, 0.5, "No codings yet" if rows else "No themes", transform=ax.transAxes,

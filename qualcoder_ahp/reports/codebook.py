@@ -390,6 +390,13 @@ def codebook_docx(report: CodebookReport, *, brief: bool = False) -> bytes:
     from docx.shared import Cm, Pt
 
     doc = word_document(report.title)
+    section = doc.sections[0]
+    # A narrow label column, the text the rest of the page (Word reads each cell's
+    # width; the even split halved every definition's width). A fixed 3 + 13 cm ran
+    # past the margin: the text is 15.2 cm wide on Letter, 14.7 cm on A4.
+    label_width = Cm(3)
+    value_width = section.page_width - section.left_margin - section.right_margin \
+        - label_width
     doc.add_heading(word_safe(report.title), level=0)
     for paragraph in description_paragraphs(report):
         doc.add_paragraph(word_safe(paragraph))
@@ -404,11 +411,10 @@ def codebook_docx(report: CodebookReport, *, brief: bool = False) -> bytes:
         table = doc.add_table(rows=0, cols=2)
         table.style = "Table Grid"
         table.autofit = False
+        table.columns[0].width, table.columns[1].width = label_width, value_width
         for label, value in fields:
             label_cell, value_cell = table.add_row().cells
-            # A narrow label column, the text the rest of the page's 16 cm (Word reads
-            # each cell's width; the even split halved every definition's width).
-            label_cell.width, value_cell.width = Cm(3), Cm(13)
+            label_cell.width, value_cell.width = label_width, value_width
             label_cell.paragraphs[0].add_run(label).bold = True
             if isinstance(value, list):
                 value_cell.paragraphs[0].text = word_safe(value[0])

@@ -17,7 +17,7 @@ from qualcoder_ahp.reports.counts import CountsReport, Figures, Matrix
 from qualcoder_ahp.reports.data import attribute_names
 from qualcoder_ahp.reports.quotes import CodingQuery, Quote, cocoded_line
 from qualcoder_ahp.reports.text_table import wrap_cells
-from qualcoder_ahp.reports.writers import Sheet, word_document, word_safe
+from qualcoder_ahp.reports.writers import Sheet, word_document, word_safe, word_table
 
 FIGURE_COLUMNS = ["codings", "segments", "transcripts", "participants", "words", "chars",
                   "share_pct", "words_pct"]
@@ -88,12 +88,14 @@ def matrix_sheets(matrix: Matrix, *, indent: bool = False) -> list[Sheet]:
                + [100.0 * r.total / matrix.grand_total if matrix.grand_total else None]
                for r in matrix.rows]
     pct = set(matrix.columns) | {"total"}
+    # frozen=1: the theme stays in view while a wide matrix's values scroll (XLSX).
     return [
-        Sheet(f"{matrix.attribute} n", head, counts, title=f"Matrix: {label}", totals=1),
+        Sheet(f"{matrix.attribute} n", head, counts, title=f"Matrix: {label}", totals=1,
+              frozen=1),
         Sheet(f"{matrix.attribute} row %", head, row_pct,
-              title=f"Row % (of the theme's total): {label}", percent=pct),
+              title=f"Row % (of the theme's total): {label}", percent=pct, frozen=1),
         Sheet(f"{matrix.attribute} col %", head, col_pct,
-              title=f"Column % (of the column total): {label}", percent=pct),
+              title=f"Column % (of the column total): {label}", percent=pct, frozen=1),
     ]
 
 
@@ -311,17 +313,10 @@ def _participants_table(doc: Any, quotes: list[Quote]) -> None:
     if not names:
         return
     doc.add_heading("Participants", level=1)
-    table = doc.add_table(rows=1, cols=2 + len(names))
-    table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, ["participant", "transcripts", *names],
-                          strict=True):
-        cell.text = ""
-        cell.paragraphs[0].add_run(word_safe(text)).bold = True
-    for person in sorted(people):
-        values = [person, ", ".join(sorted(transcripts[person])),
-                  *(people[person].get(a, "") for a in names)]
-        for cell, text in zip(table.add_row().cells, values, strict=True):
-            cell.text = word_safe(text)
+    # Sized to the text, the header repeated on each page (writers.word_table).
+    word_table(doc, ["participant", "transcripts", *names],
+               [[person, ", ".join(sorted(transcripts[person])),
+                 *(people[person].get(a, "") for a in names)] for person in sorted(people)])
 
 
 def quotes_text(quotes: list[Quote], title: str, subtitle: str = "",
@@ -391,7 +386,7 @@ def cooccurrence_sheet(co: Cooccurrence) -> Sheet:
     rows = [[t, p, *row] for t, p, row in zip(co.theme_ids, co.paths, co.cells, strict=True)]
     return Sheet(f"Co-occurrence {co.unit}", ["theme", "path", *co.theme_ids], rows,
                  title=f"Co-occurrence by {co.unit} ({coder_label(co.coder, co.not_pooled)})",
-                 note=COOCCURRENCE_NOTE[co.unit])
+                 note=COOCCURRENCE_NOTE[co.unit], frozen=1)
 
 
 COOCCURRENCE_NOTE = {

@@ -44,6 +44,8 @@ from qualcoder_ahp.reports.writers import (
     Sheet,
     md_cell,
     md_text,
+    repeat_header,
+    word_column_widths,
     word_document,
     word_safe,
 )
@@ -422,7 +424,7 @@ def framework_docx(fw: Framework, title: str, mode: str = "both") -> bytes:
         for i, name in enumerate(columns):
             run = table.rows[0].cells[i].paragraphs[0].add_run(name)
             run.bold = True
-        _repeat_header(table.rows[0])
+        repeat_header(table.rows[0])
         for case in fw.cases:
             cell = fw.cell(case, t.id)
             row = table.add_row().cells
@@ -467,23 +469,26 @@ def _cases_table(doc: Any, sheet: Sheet) -> None:
         # Headed as the theme tables are ("Case"); an attribute as the project names it.
         heading = name.capitalize() if name in ("case", "kind", "transcripts") else name
         cell.paragraphs[0].add_run(word_safe(heading)).bold = True
-    _repeat_header(table.rows[0])
-    for values in sheet.rows:
-        for n, (cell, value) in enumerate(zip(table.add_row().cells, values, strict=True)):
-            cell.paragraphs[0].add_run(word_safe(str(value))).bold = n == 0
+    repeat_header(table.rows[0])
+    texts = [[word_safe(str(value)) for value in values] for values in sheet.rows]
+    for row in texts:
+        for n, (cell, text) in enumerate(zip(table.add_row().cells, row, strict=True)):
+            cell.paragraphs[0].add_run(text).bold = n == 0
+    # Sized to the text (the case names whole), not five equal columns (or ten narrow
+    # ones, with many attributes): in 11 pt, a tenth wider than word_table's 10 pt.
+    section = doc.sections[-1]
+    room = section.page_width - section.left_margin - section.right_margin
+    widths = [int(w * 1.1) for w in word_column_widths(
+        [c.capitalize() for c in sheet.columns], texts, int(room / 1.1))]
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for table_row in table.rows:
+        for cell, width in zip(table_row.cells, widths, strict=True):
+            cell.width = width
     note = doc.add_paragraph().add_run(sheet.note)
     note.italic = True
     note.font.size = Pt(9)
-
-
-def _repeat_header(row: Any) -> None:
-    """Word repeats this row at the top of each page the table runs on to."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    mark = OxmlElement("w:tblHeader")
-    mark.set(qn("w:val"), "true")
-    row._tr.get_or_add_trPr().append(mark)
 
 
 def _column_widths(columns: list[str], room: int, longest: int = 12) -> list[int]:
@@ -549,11 +554,16 @@ def listing_text(fw: Framework, title: str, mode: str, width: int | None) -> str
     heading per theme, then each case with a summary or codings, wrapped to ``width``
     (each quote whole, wrapped under its reference; in a pipe, on one line)."""
     def block(text: str, indent: str, rest: str | None = None) -> list[str]:
-        if width is None:
-            return [(indent + line).rstrip() for line in text.splitlines() or [""]]
+        # A summary's (or quote's) own later lines go under its first, at ``rest``, as
+        # its wrapped lines do: at ``indent`` they read as the next item.
+        rest = indent if rest is None else rest
         out: list[str] = []
-        for line in text.splitlines() or [""]:
-            out += wrap_cells(line, max(20, width), indent, rest or indent) or [""]
+        for n, line in enumerate(text.splitlines() or [""]):
+            first = rest if n else indent
+            if width is None:
+                out.append((first + line).rstrip())
+            else:
+                out += wrap_cells(line, max(20, width), first, rest) or [""]
         return out
 
     lines = block(title, "")
@@ -580,7 +590,8 @@ def listing_text(fw: Framework, title: str, mode: str, width: int | None) -> str
                     entries += block("- " + ref, "  ", "    ")
         if entries:
             shown += 1
-            lines += ["", *block(t.path, ""), "=" * min(cell_width(t.path), width or 80)]
+            wide = cell_width(t.path)  # in a pipe the heading is whole: so is its line
+            lines += ["", *block(t.path, ""), "=" * min(wide, width or wide)]
             lines += entries
     if not shown:
         what = {"summary": "No summary is written", "quotes": "Nothing is coded",

@@ -185,11 +185,11 @@ def memos_markdown(rows: list[Memo], title: str, subtitle: str = "") -> str:
             lines += [f"## {HEADINGS[kind]}", ""]
         if sub:
             lines += [f"### {md_text(sub)}", ""]
-        for m in group:
-            if m.kind == "coding":
+        for m, new in _firsts(group):
+            if m.kind == "coding" and new:
                 lines += ["> " + _md_line(m.quote or "", "  \n> "), "",
                           f"*{md_text(m.where)}*", ""]
-            if m.kind == "cell":
+            if m.kind == "cell" and new:
                 lines += [f"*{md_text(m.case or '')}*", ""]
             lines += [f"**{md_text(m.coder)}** ({m.updated[:10]}): {_md_line(m.text)}", ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -209,7 +209,7 @@ def memos_text(rows: list[Memo], title: str, subtitle: str = "",
         return wrap_cells(text, max(20, width), indent, rest or indent) or [indent]
 
     def underline(text: str, mark: str) -> list[str]:
-        return [*block(text, ""), mark * min(cells(text), width or 80)]
+        return [*block(text, ""), mark * min(cells(text), width or cells(text))]
 
     lines = block(title, "") + (block(subtitle, "") if subtitle else [])
     if not rows:
@@ -219,12 +219,12 @@ def memos_text(rows: list[Memo], title: str, subtitle: str = "",
             lines += ["", *underline(HEADINGS[kind], "=")]
         if sub:
             lines += ["", *underline(sub, "-")]
-        for m in group:
+        for m, new in _firsts(group):
             lines.append("")
-            if m.kind == "coding":
+            if m.kind == "coding" and new:
                 lines += block("\u201c" + " ".join((m.quote or "").split()) + "\u201d", "  ")
                 lines += block("\u2014 " + m.where, "    ")
-            if m.kind == "cell":
+            if m.kind == "cell" and new:
                 lines += block(m.case or "", "  ")
             # Its line breaks kept, as the Markdown keeps them.
             parts = [" ".join(p.split()) for p in m.text.strip().splitlines()] or [""]
@@ -249,13 +249,13 @@ def memos_docx(rows: list[Memo], title: str, subtitle: str = "") -> bytes:
             doc.add_heading(HEADINGS[kind], level=1)
         if sub:
             doc.add_heading(sub, level=2)
-        for m in group:
-            if m.kind == "coding":
+        for m, new in _firsts(group):
+            if m.kind == "coding" and new:
                 quote = word_safe((m.quote or "").strip())
                 doc.add_paragraph(f"\u201c{quote}\u201d", style="Quote")
                 where = doc.add_paragraph().add_run(word_safe(m.where))
                 where.font.size = Pt(9)
-            if m.kind == "cell":
+            if m.kind == "cell" and new:
                 doc.add_paragraph().add_run(word_safe(m.case or "")).italic = True
             para = doc.add_paragraph()
             para.add_run(f"{m.coder} ({m.updated[:10]}): ").bold = True
@@ -275,6 +275,20 @@ def _sections(rows: list[Memo]) -> list[tuple[str, bool, str, list[Memo]]]:
             out[-1][3].append(m)
         else:
             out.append((m.kind, not out or out[-1][0] != m.kind, sub, [m]))
+    return out
+
+
+def _firsts(group: list[Memo]) -> list[tuple[Memo, bool]]:
+    """Each memo, and whether it is the first of its run on one coding or framework
+    cell: the quote or case is given once, above every coder's memo on it (a cell
+    summarised by three coders named its case three times)."""
+    out: list[tuple[Memo, bool]] = []
+    last: object = None
+    for m in group:
+        about = ((m.transcript, m.start, m.end, m.quote) if m.kind == "coding"
+                 else m.case if m.kind == "cell" else None)
+        out.append((m, about is None or about != last))
+        last = about
     return out
 
 

@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from qualcoder_ahp.agreement import stats as st
-from qualcoder_ahp.reports.writers import Sheet, md_cell, md_text, word_document, word_safe
+from qualcoder_ahp.reports.writers import (
+    Sheet,
+    md_cell,
+    md_text,
+    word_document,
+    word_safe,
+    word_table,
+)
 
 FIGURE_COLUMNS = ["section", "figure", "value", "as in"]
 
@@ -124,14 +131,8 @@ class MethodsReport:
         if self.not_yet:
             doc.add_paragraph(word_safe(self.not_yet_line()))
         doc.add_heading("Figures", level=2)
-        table = doc.add_table(rows=1, cols=len(FIGURE_COLUMNS))
-        table.style = "Table Grid"
-        for cell, name in zip(table.rows[0].cells, FIGURE_COLUMNS, strict=True):
-            cell.paragraphs[0].add_run(name).bold = True
-        for f in self.figures:
-            for cell, value in zip(table.add_row().cells,
-                                   (f.section, f.label, f.text, f.command), strict=True):
-                cell.text = word_safe(value)
+        word_table(doc, FIGURE_COLUMNS,
+                   [(f.section, f.label, f.text, f.command) for f in self.figures])
         buf = io.BytesIO()
         doc.save(buf)
         return buf.getvalue()

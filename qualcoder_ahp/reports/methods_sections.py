@@ -141,9 +141,7 @@ def codebook_section(store: Store, report: MethodsReport, snapshot: ReportData) 
         text = (f"Coding used the codebook \u201c{name}\u201d ({version}content hash "
                 f"{digest[:12]}{again}): {counted(codable, 'codable theme')}"
                 + (f" in {counted(folders, 'folder')}" if folders else "")
-                + f", with {plural(patterns, 'spaCy rule pattern')} that suggest"
-                f"{'s' if patterns == 1 else ''} them "
-                f"({plural(exclusions, 'exclusion pattern')}).")
+                + _patterns_said(patterns, exclusions) + ".")
     else:
         text = (f"No codebook file was loaded: the {counted(codable, 'theme')} were "
                 "created while coding.")
@@ -154,6 +152,18 @@ def codebook_section(store: Store, report: MethodsReport, snapshot: ReportData) 
         text += (f" {counted(retired, 'theme').capitalize()} no longer in the codebook still "
                  "hold codings and are reported as retired.")
     report.paragraphs.append(("Codebook", text))
+
+
+def _patterns_said(patterns: int, exclusions: int) -> str:
+    """``, with 718 spaCy rule patterns that suggest them (93 exclusion patterns)``;
+    a codebook of none (an NVivo codebook brought in as a .qdc, coded by hand) has
+    ``, and no rule patterns to suggest them``, not "with 0 ... (0 ...)"."""
+    if not patterns:
+        return ", and no rule patterns to suggest them"
+    excluded = (plural(exclusions, "exclusion pattern") if exclusions
+                else "no exclusion patterns")
+    return (f", with {plural(patterns, 'spaCy rule pattern')} that suggest"
+            f"{'s' if patterns == 1 else ''} them ({excluded})")
 
 
 def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[str],
@@ -219,7 +229,11 @@ def suggestions_section(store: Store, report: MethodsReport, coders: Sequence[st
             origins_said.append(said)
     if not made and not retired:
         report.not_yet.append("no suggestions made")
-        text = "No theme suggestions have been made (the codebook's patterns were not run)."
+        if report.value("patterns") == 0:  # nothing to run: not a step left out
+            text = "No theme suggestions were made: the codebook has no rule patterns."
+        else:
+            text = ("No theme suggestions have been made (the codebook's patterns were "
+                    "not run).")
         if origins_said:
             text += " " + sentence("; ".join(origins_said))
         report.paragraphs.append((section, text))
@@ -294,9 +308,9 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
                 f"; of the {counted(total, 'transcript')}, "
                 + (listed(did) + "; " if did else "") + listed(
                     [_idle_said(store, c) for c in idle])
-                + f". {len(double)} of {total} transcripts "
-                f"({percent_of(len(double), total)}) {'was' if len(double) == 1 else 'were'} "
-                "coded by two or more coders.")
+                # "0 of 7 transcripts (0.0%) were ...": no sentence starts with a numeral.
+                + (". No transcript was coded by two or more coders." if not double else
+                   f". In all, {_double_said(len(double), total)}."))
     elif total and all(len(done) == total for done in done_by.values()):
         # "ana coded 7 and ben 7. 7 of 7 transcripts (100.0%) were ...": a sentence a
         # journal would send back (a numeral starting it), for what one clause says.

@@ -13,7 +13,14 @@ from qualcoder_ahp.records import plural
 from qualcoder_ahp.reports.data import CONSENSUS
 from qualcoder_ahp.reports.saturation import CITATION, Saturation, meets, pct
 from qualcoder_ahp.reports.selection import NAMES_SHOWN
-from qualcoder_ahp.reports.writers import Sheet, md_text, to_markdown, word_document, word_safe
+from qualcoder_ahp.reports.writers import (
+    Sheet,
+    md_text,
+    to_markdown,
+    word_document,
+    word_safe,
+    word_table,
+)
 
 
 def orders_lines(sat: Saturation) -> list[str]:
@@ -219,6 +226,12 @@ def saturation_markdown(sat: Saturation) -> str:
     return "\n".join(lines)
 
 
+HEADINGS = {"cumulative": "total", "cumulative_pct": "total%", "new_themes": "new themes",
+            "pct_of_base": "% of base"}
+"""The short headings of the tables a person reads, on the terminal and in Word (the
+data files keep the names a script reads)."""
+
+
 def saturation_docx(sat: Saturation) -> bytes:
     """Word: the description and verdicts, then the curve and the runs as tables."""
 
@@ -234,21 +247,15 @@ def saturation_docx(sat: Saturation) -> bytes:
         if not sheet.rows:
             doc.add_paragraph(sheet.empty)
             continue
-        table = doc.add_table(rows=1, cols=len(sheet.columns))
-        table.style = "Table Grid"
-        for cell, name in zip(table.rows[0].cells, sheet.columns, strict=True):
-            cell.paragraphs[0].add_run(name).bold = True
-        for row in sheet.rows:
-            cells = table.add_row().cells
-            for cell, value, name in zip(cells, row, sheet.columns, strict=True):
-                cell.text = word_safe("" if value is None else f"{value:.1f}"
-                                      if isinstance(value, float) else str(value))
+        word_table(doc, [HEADINGS.get(c, c) for c in sheet.columns],
+                   [["" if value is None else f"{value:.1f}" if isinstance(value, float)
+                     else str(value) for value in row] for row in sheet.rows])
     doc.add_paragraph(f"Method: {CITATION}.")
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()
 
 
-__all__ = ["coders_label", "curve_sheet", "describe", "notes", "orders_lines", "runs_sheet",
-           "saturation_docx", "saturation_json", "saturation_markdown", "summary_lines",
-           "title", "verdict_lines", "who_coded"]
+__all__ = ["HEADINGS", "coders_label", "curve_sheet", "describe", "notes", "orders_lines",
+           "runs_sheet", "saturation_docx", "saturation_json", "saturation_markdown",
+           "summary_lines", "title", "verdict_lines", "who_coded"]

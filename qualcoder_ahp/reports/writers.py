@@ -266,7 +266,158 @@ def word_document(title: str) -> Any:
     props.comments = f"Made with qualcoder_ahp {__version__}"
     props.created = props.modified = stamp
     props.revision = 1
+    set_paper(doc.sections[0], paper_size())
     return doc
+
+
+LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "CR", "GT", "SV",
+                              "PA", "DO", "PR", "NI", "BZ"})
+"""Where paper is US Letter (ISO 3166 codes, as a locale names its country); A4 elsewhere."""
+_WINDOWS_LETTER = ("United States", "Canada", "Mexico", "Philippines", "Chile", "Colombia",
+                   "Venezuela", "Costa Rica", "Guatemala", "El Salvador", "Panama",
+                   "Dominican Republic", "Puerto Rico", "Nicaragua", "Belize")
+
+
+def paper_size() -> str:
+    """``letter`` where the user's locale names a country whose paper is US Letter
+    (``en_US.UTF-8``, ``fr_CA``), else ``a4``, the paper of the rest of the world.
+
+    The locale is read as the C library reads it: ``LC_ALL``, then ``LC_PAPER``, then
+    ``LANG``, the first one set; with none (Windows), Python's locale name
+    (``English_United States``). A locale naming no country (``C.UTF-8``) gives A4.
+    """
+    import locale
+
+    def paper_of(country: str) -> str:
+        return "letter" if country.upper() in LETTER_COUNTRIES else "a4"
+
+    for var in ("LC_ALL", "LC_PAPER", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            found = _LOCALE_COUNTRY.match(value)
+            return paper_of(found[1]) if found else "a4"
+    try:
+        name = locale.getlocale()[0] or ""
+    except ValueError:  # a locale Python cannot parse
+        name = ""
+    found = _LOCALE_COUNTRY.match(name)
+    if found:
+        return paper_of(found[1])
+    return "letter" if any(country in name for country in _WINDOWS_LETTER) else "a4"
+
+
+_LOCALE_COUNTRY = re.compile(r"[A-Za-z]+_([A-Za-z]{2})(?![A-Za-z])")
+"""A locale's country: ``en_GB.UTF-8`` is GB (``English_United States`` is none)."""
+
+
+def set_paper(section: Any, paper: str) -> None:
+    """Give a Word section the page size ``paper`` (``a4`` or ``letter``), portrait.
+    python-docx's template is US Letter: printed on A4 it is cut or shrunk, and a
+    table laid out for its width runs 0.6 cm past an A4 page's margin."""
+    from docx.shared import Inches, Mm
+
+    if paper == "letter":
+        section.page_width, section.page_height = Inches(8.5), Inches(11)
+    else:
+        section.page_width, section.page_height = Mm(210), Mm(297)
+
+
+def repeat_header(row: Any) -> None:
+    """Word repeats this row at the top of each page the table runs on to."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    mark = OxmlElement("w:tblHeader")
+    mark.set(qn("w:val"), "true")
+    row._tr.get_or_add_trPr().append(mark)
+
+
+WORD_TABLE_PT = 10
+"""Font size of a Word report's tables (the body text is 11 pt): an appendix table."""
+WORD_CHAR_CM = 0.22
+"""The width of a character of 10 pt type (bold: a tenth more), in cm, with room: Calibri
+averages some 0.18 cm, and the wider serif LibreOffice puts in its place where Calibri
+is missing 0.22 ("paramedic_marcus" broke at 0.19)."""
+WORD_CELL_PAD_CM = 0.4
+"""A table cell's left and right margins together (Word's 0.19 cm each), in cm."""
+
+
+def word_table(doc: Any, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> Any:
+    """A table for a Word report: the header row bold and repeated on each page, the
+    columns sized to their text across the page (:func:`word_column_widths`: a case
+    name is not broken mid-word while a list of themes takes the room left), columns
+    of numbers right-aligned, in :data:`WORD_TABLE_PT` point type. ``rows`` are the
+    cells' texts."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    section = doc.sections[-1]
+    room = section.page_width - section.left_margin - section.right_margin
+    heads = [word_safe(str(name)) for name in columns]
+    texts = [[word_safe(str(c)) for c in row] for row in rows]
+    widths = word_column_widths(heads, texts, int(room))
+    table = doc.add_table(rows=1, cols=len(heads))
+    table.style = "Table Grid"
+    table.autofit = False  # Word and LibreOffice then keep the widths given
+    for cell, name in zip(table.rows[0].cells, heads, strict=True):
+        run = cell.paragraphs[0].add_run(name)
+        run.bold = True
+        run.font.size = Pt(WORD_TABLE_PT)
+    repeat_header(table.rows[0])
+    numeric = [bool(texts) and all(is_number(row[i]) for row in texts)
+               for i in range(len(heads))]
+    for row in texts:
+        for cell, text, right in zip(table.add_row().cells, row, numeric, strict=True):
+            para = cell.paragraphs[0]
+            para.add_run(text).font.size = Pt(WORD_TABLE_PT)
+            if right:
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+    for table_row in table.rows:  # the cells' too: Word reads those where autofit is on
+        for cell, width in zip(table_row.cells, widths, strict=True):
+            cell.width = width
+    return table
+
+
+def word_column_widths(columns: list[str], rows: list[list[str]], room: int) -> list[int]:
+    """Column widths (EMU) adding up to ``room``: each column at least as wide as its
+    longest word (its heading's in bold; a line breaks after ``-`` and ``/`` too)
+    where the page allows, the rest of the room shared in proportion to how much
+    longer each column's usual lines are than that; a table whose lines all fit is
+    spread over the page in proportion to them."""
+    from docx.shared import Cm
+
+    char, pad = Cm(WORD_CHAR_CM), Cm(WORD_CELL_PAD_CM)
+    natural: list[float] = []
+    least: list[float] = []
+    for i, name in enumerate(columns):
+        lines = [line for row in rows for line in row[i].split("\n")]
+        head = max((len(w) for w in name.split()), default=1) * 1.1  # bold
+        # Each different cell's longest word; in a column of many, the one most need
+        # (a rare long word, spacy.blank('en') among figures, may break rather than
+        # widen the column for seventy rows; "Reconciliation", one of a few sections
+        # repeated down the rows, does not).
+        words = sorted(max((len(w) for w in re.split(r"\s+|(?<=[-/])", text)), default=0)
+                       for text in {row[i] for row in rows}) or [0]
+        longest_word = max(head, words[-1] if len(words) <= 20
+                           else words[(len(words) - 1) * 19 // 20])
+        # The line most rows need (the 90th percentile): one long value (a spaCy
+        # pipeline among version numbers) does not take the room of a column of
+        # commands.
+        lengths = sorted(len(line) for line in lines) or [0]
+        usual = max(len(name) * 1.1, lengths[(len(lengths) - 1) * 9 // 10])
+        least.append(min(longest_word, 24) * char + pad)
+        natural.append(max(min(usual, 70) * char + pad, least[-1]))
+    if sum(natural) <= room:
+        scale = room / sum(natural)
+        return [int(n * scale) for n in natural]
+    if sum(least) >= room:
+        scale = room / sum(least)
+        return [int(n * scale) for n in least]
+    spare = room - sum(least)
+    flex = [n - m for n, m in zip(natural, least, strict=True)]
+    return [int(m + spare * f / sum(flex)) for m, f in zip(least, flex, strict=True)]
 
 
 def is_number(text: str) -> bool:
@@ -430,13 +581,30 @@ def to_markdown(sheets: Sequence[Sheet]) -> str:
 _BAD_SHEET_CHARS = re.compile(r"[\[\]\*\?/\\:]")
 
 
+_SHEET_KIND = re.compile(r" (n|row %|col %)$")
+"""The end of an attribute matrix's sheet names, which says what the sheet holds."""
+
+
 def sheet_title(name: str, taken: set[str]) -> str:
-    """A valid, unique XLSX sheet name (max 31 characters, no ``[]*?/\\:``)."""
+    """A valid, unique XLSX sheet name (max 31 characters, no ``[]*?/\\:``).
+
+    A name cut to fit ends in ``…``, and an attribute matrix's keeps its ``n``,
+    ``row %`` or ``col %``: a long attribute's three sheets were ``reporting line -
+    distance- to t``, ``(2)`` and ``(3)``, which told neither the attribute nor what
+    each sheet held."""
     base = _BAD_SHEET_CHARS.sub("-", name).strip("'") or "Sheet"
-    title, n = base[:31], 2
+    kind = _SHEET_KIND.search(base) if len(base) > 31 else None
+    stem, tail = (base[:kind.start()], kind.group()) if kind else (base, "")
+
+    def fit(extra: str) -> str:
+        # The room of the longest ending: an attribute's three sheets share one stem.
+        room = 31 - (len(" row %") if kind else 0) - len(extra)
+        short = stem if len(stem) <= room else stem[:room - 1].rstrip() + "\u2026"
+        return short + extra + tail
+
+    title, n = fit(""), 2
     while title.lower() in taken:
-        suffix = f" ({n})"
-        title, n = base[:31 - len(suffix)] + suffix, n + 1
+        title, n = fit(f" ({n})"), n + 1
     taken.add(title.lower())
     return title
 
