@@ -243,8 +243,8 @@ def test_perfect_agreement_figures_and_the_reasons_beside_them(tmp_path):
     assert rows["board"]["gwet_ac1"] == rows["board"]["percent_agreement"] == 1.0
     said = {p["heading"]: p["text"] for p in json.loads(run(
         db, "methods", "--coders", "ana,ben", "--format", "json").stdout)["paragraphs"]}
-    assert ("The mean Cohen's kappa over the 2 of the 3 themes coded where it is defined (2 "
-            "nobody coded left out) was 1.000.") in said["Agreement"]
+    assert ("The mean Cohen's kappa over the two of the three themes coded where it is "
+            "defined (two nobody coded left out) was 1.000.") in said["Agreement"]
     segment = {r["theme"]: r for r in json.loads(run(
         db, "agreement", "--coders", "ana,ben", "--unit", "segment", "--format",
         "json").stdout)}
@@ -287,6 +287,6 @@ def test_the_mean_row_names_the_figures_taken_over_fewer_themes(project, tmp_pat
     said = {p["heading"]: p["text"] for p in json.loads(run(
         project, "methods", "--coders", "ana,ben,cai", "--format",
         "json", "--speakers", "all").stdout)["paragraphs"]}["Agreement"]
-    assert (f"The mean Fleiss' kappa over the 4 themes coded (1 nobody coded left out) was "
+    assert (f"The mean Fleiss' kappa over the four themes coded (one nobody coded left out) was "
             f"{mean['fleiss_kappa']:.3f}.") in said
     assert "where defined" not in said

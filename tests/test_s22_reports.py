@@ -225,7 +225,7 @@ def test_methods_coders_paragraph_reads_as_a_journal_expects(db, tmp_path):
     store.close()
     text = coders_paragraph(path)
     assert text.startswith("Two coders (ana and ben) have coded: of the three transcripts, "
-                           "ana coded 2 and ben 1; 1 of them (33.3%) was coded by two or "
+                           "ana coded two and ben one; one of them (33.3%) was coded by two or "
                            "more coders.")
     assert ". 1 of" not in text
 

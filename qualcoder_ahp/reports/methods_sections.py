@@ -284,8 +284,8 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
         done = done_by[coder] = {names[t] for t, who in raters.items() if coder in who}
         report.add(section, f"coder.{coder}.transcripts", f"{coder}: transcripts coded",
                    len(done), "qcahp agreement --by transcript")
-        per_coder.append(f"{coder} coded {len(done)}" if not per_coder
-                         else f"{coder} {len(done)}")
+        n = number_word(len(done)) if len(interviews) < 10 else f"{len(done):,}"
+        per_coder.append(f"{coder} coded {n}" if not per_coder else f"{coder} {n}")
     double = {names[t] for t, who in raters.items() if len(who) >= 2}
     total = len(interviews)
     if len(coders) >= 2:
@@ -334,7 +334,10 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
 def _double_said(double: int, total: int) -> str:
     """``5 of them (71.4%) were coded by two or more coders``: in a clause, so no
     sentence of the paragraph starts with a numeral."""
-    return (f"{double} of them ({percent_of(double, total)}) "
+    # "of the seven transcripts, ana coded one ...; one of them": words below ten, as
+    # the total is said ("ana coded 1 ...; 1 of them" beside "the seven transcripts").
+    said = number_word(double) if total < 10 else f"{double:,}"
+    return (f"{'none' if double == 0 else said} of them ({percent_of(double, total)}) "
             f"{'was' if double == 1 else 'were'} coded by two or more coders")
 
 
@@ -490,19 +493,24 @@ def _themes_pooled(result: Any) -> str:
 
 def _over(result: Any, key: str) -> str:
     """Over which themes the mean of ``key`` was taken, in a sentence: ``over the 11
-    themes``, ``over the 4 themes coded (7 nobody coded left out)``, ``over the 2 of the
-    3 themes where it is defined``. Of that figure: the mean row's label said "or the 3
+    themes``, ``over the four themes coded (seven nobody coded left out)``, ``over the two
+    of the three themes where it is defined``. Of that figure: the mean row's label said "or the 3
     where defined" of Light's kappa, and the sentence said it of Fleiss' kappa, whose
     mean was over all four."""
     coded = result.coded_themes or len(result.themes)
     left_out = len(result.themes) - coded
     defined = result.mean_over.get(key, coded)
     themes = "theme" if coded == 1 else "themes"
-    head = (f"over the {defined} of the {coded} {themes}" if 0 < defined < coded
-            else f"over the {coded} {themes}") + (" coded" if left_out else "")
+    # In words when every count of the phrase is below ten, as the sentence before it
+    # counts the same themes ("over the six themes coded ... five themes nobody coded left
+    # out"; "over the 6 themes coded (5 nobody ...)" read as another count); as numerals
+    # when one is ten or more, as a paper compares them ("the 12 themes coded (1 ...)").
+    say = number_word if max(defined, coded, left_out) < 10 else (lambda n: f"{n:,}")
+    head = (f"over the {say(defined)} of the {say(coded)} {themes}" if 0 < defined < coded
+            else f"over the {say(coded)} {themes}") + (" coded" if left_out else "")
     if 0 < defined < coded:
         head += " where it is defined"
-    return head + (f" ({left_out} nobody coded left out)" if left_out else "")
+    return head + (f" ({say(left_out)} nobody coded left out)" if left_out else "")
 
 
 def reconciliation_section(store: Store, report: MethodsReport, corpus: Any, unit: str,
