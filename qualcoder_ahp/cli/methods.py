@@ -20,6 +20,7 @@ from qualcoder_ahp.cli.common import (
     table_width,
     write_output,
 )
+from qualcoder_ahp.model.coders_store import split_coders
 from qualcoder_ahp.reports.methods import MethodsReport, methods_report
 from qualcoder_ahp.reports.text_table import cells, pad, wrap_cells, wrap_note
 
@@ -127,7 +128,8 @@ def methods_cmd(project: Project, coders: str | None, unit: str, threshold: floa
     fmt = output_format(fmt, output, FORMATS, "text")
     names = None
     if coders is not None:
-        names = [c.strip() for c in coders.split(",") if c.strip()]
+        # A coder whose name holds a comma (``Smith, John`` from NVivo) is one coder.
+        names = split_coders(coders, project.store().coders())
         if not names:
             raise click.BadParameter("name one or more coders, e.g. --coders ana,ben",
                                      param_hint="'--coders'")

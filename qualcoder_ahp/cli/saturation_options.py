@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from qualcoder_ahp.errors import UserError
+from qualcoder_ahp.model.coders_store import split_coders
 
 if TYPE_CHECKING:
     from qualcoder_ahp.model.store import Store
@@ -82,7 +83,8 @@ def saturation_coders(store: Store, coder: str | None, consensus: bool, coders: 
     if coder is not None or consensus:
         other = "--coder" if coder is not None else "--consensus"
         raise UserError(f"give either --coders or {other}, not both")
-    names = tuple(dict.fromkeys(c.strip() for c in coders.split(",") if c.strip()))
+    # A coder whose name holds a comma (``Smith, John`` from NVivo) is one coder.
+    names = tuple(dict.fromkeys(split_coders(coders, store.coders())))
     if not names:
         raise click.BadParameter("name one or more coders, e.g. --coders ana,ben",
                                  param_hint="'--coders'")
