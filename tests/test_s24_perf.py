@@ -331,3 +331,31 @@ def test_a_quote_is_placed_as_the_rule_reads_it() -> None:
                 turns, starts, text, start, end)
             assert turns_of(turns, starts, "", start, end) == _turns_of(
                 turns, starts, "", start, end)
+
+
+def test_a_markdown_cell_is_escaped_as_the_rule_reads_it(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cell with nothing to escape (most of a quotes table's millions) is taken as it
+    is, without the escaping expression; every other cell as before."""
+    from qualcoder_ahp.reports import writers
+
+    def rule(text: str) -> str:  # md_cell as first written
+        return writers._MD_CELL.sub(r"\\\1", text).replace("|", "\\|").replace("\n", "<br>")
+
+    rng = random.Random(7)
+    alphabet = "ab _\\`*[]<>|\n\té#-1."
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 14)))
+        assert writers.md_cell(text) == rule(text), repr(text)
+    real, used = writers._MD_CELL, []
+
+    class Counted:
+        def sub(self, *args: Any) -> str:
+            used.append(args)
+            return real.sub(*args)
+
+    monkeypatch.setattr(writers, "_MD_CELL", Counted())
+    plain = "I fell into management by chance. It was 2019 (or so) - and yes!"
+    assert writers.md_cell(plain) == plain and not used
+    assert writers.md_cell("board_mandate | *so*") == "board_mandate \\| \\*so\\*"
+    assert len(used) == 1
