@@ -83,15 +83,22 @@ def log_rows(store: Any, entries: list[dict[str, Any]] | None = None) -> list[di
     names = {t.id: t.name for t in store.themes()}
     transcripts = {t.id: t.label for t in store.transcripts()}
     texts: dict[int, str] = {}
-    # Every decision's codings in a query per 500, not one query each (32,000 of them).
-    found = store.codings_by_id(cid for event in entries for cid in event["coding_ids"])
+    # Every decision's codings in a query per 500, not one query each (32,000 of them),
+    # and only their spans: the result column shows nothing else of them.
+    found = store.spans_by_id(cid for event in entries for cid in event["coding_ids"])
+
+    def span(cid: int) -> tuple[int, int, int]:
+        if cid in found:
+            return (cid, *found[cid])
+        gone = store.coding(cid)  # raises: no coding with that id
+        return gone.id, gone.start, gone.end
+
     rows = []
     for event in entries:
         tid = event["transcript_id"]
         if tid not in texts:
             texts[tid] = store.transcript_text(tid)
-        spans = [(c.id, c.start, c.end) for c in
-                 (found.get(cid) or store.coding(cid) for cid in event["coding_ids"])]
+        spans = [span(cid) for cid in event["coding_ids"]]
         if event["rule"] == UNRECORDED:
             rule = f"consensus coding (no reconcile record: {event['reason']})"
         else:

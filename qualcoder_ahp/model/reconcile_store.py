@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import json
 import sqlite3
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -460,6 +460,19 @@ class ReconcileMixin:
             chunk = listed[k:k + 500]
             found.update(cid for (cid,) in self.conn.execute(
                 "SELECT id FROM codings WHERE origin = 'consensus' AND active = 1 AND id IN ("
+                + ",".join("?" * len(chunk)) + ")", chunk))
+        return found
+
+    def spans_by_id(self: Store, coding_ids: Iterable[int]) -> dict[int, tuple[int, int]]:
+        """Codings' ``(start, end)`` (active or not) by id, in one query per 500 ids; an
+        id not in the project is left out. What the reconcile log shows of a decision's
+        codings, without the coder, quote and memo :meth:`codings_by_id` reads for each."""
+        listed = sorted(set(coding_ids))
+        found: dict[int, tuple[int, int]] = {}
+        for k in range(0, len(listed), 500):
+            chunk = listed[k:k + 500]
+            found.update((cid, (start, end)) for cid, start, end in self.conn.execute(
+                'SELECT id, start, "end" FROM codings WHERE id IN ('
                 + ",".join("?" * len(chunk)) + ")", chunk))
         return found
 

@@ -304,6 +304,7 @@ def quotes(
         sentences = sentences_all.get(transcript.id, [])
         ends = [s.end for s in sentences]
         attrs = data.participants.get(transcript.participant or "", {})
+        label = transcript.label  # once a transcript, not once a quote
         match = near.matcher(transcript.id, text, sentences, turns) if near else None
         for c in codings:
             found = match(c) if match else ((), None)
@@ -311,7 +312,7 @@ def quotes(
                 continue
             speaker, turn, last_turn, speakers = turns_of(turns, starts, text, c.start,
                                                           c.end)
-            out.append((order[c.theme_id], _quote(data, c, transcript.label,
+            out.append((order[c.theme_id], _quote(data, c, label,
                                                    transcript.participant, attrs,
                                                    speaker, turn,
                                                    context_of(text, sentences, ends, turns,
