@@ -388,3 +388,22 @@ def test_the_log_reads_only_the_spans_of_the_decisions_codings(study: Path) -> N
     with pytest.raises(UserError, match="no coding with id 999999"):
         log_rows(store, gone)
     store.close()
+
+
+def test_the_log_is_let_go_before_the_collection_at_the_end(
+        study: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The one collection when the pause ends walks only what is still alive: the
+    decisions and rows are let go by then (with them alive it took 0.4 s at 1M words)."""
+    from qualcoder_ahp.model.reconcile_store import ReconcileRecord
+
+    alive: list[int] = []
+    real = gc.collect
+
+    def collect(*args: Any) -> int:
+        alive.append(sum(isinstance(o, ReconcileRecord) for o in gc.get_objects()))
+        return real(*args)
+
+    monkeypatch.setattr(gc, "collect", collect)
+    result = run(study, ["reconcile", "log", "--format", "csv"], "200")
+    assert result["code"] == 0, result["stderr"]
+    assert alive == [0]
