@@ -205,6 +205,8 @@ def turn_at(turns: list[Turn], starts: list[int], pos: int) -> tuple[int | None,
 def spoken_span(text: str, start: int, end: int) -> tuple[int, int]:
     """The span without the whitespace at its ends: a passage selected from the blank
     line between two turns starts in the next turn, not in the question before it."""
+    if start < end <= len(text) and not (text[start].isspace() or text[end - 1].isspace()):
+        return start, end  # the usual quote: nothing to strip, no copy of it made
     stripped = text[start:end]
     lead = len(stripped) - len(stripped.lstrip())
     if lead == len(stripped):
@@ -223,6 +225,8 @@ def turns_of(turns: list[Turn], starts: list[int], text: str, start: int,
     if first < 0:
         return None, (None, None), None, ()
     last = max(first, bisect_right(starts, max(lo, hi - 1)) - 1)
+    if last == first:  # the usual quote, within one turn: its speaker said it all
+        return turns[first].speaker, (first + 1, turns[first].time), None, ()
     who = list(dict.fromkeys(t.speaker for t in turns[first:last + 1] if t.speaker))
     return (turns[first].speaker, (first + 1, turns[first].time),
             last + 1 if last > first else None, tuple(who) if len(who) > 1 else ())
@@ -300,6 +304,7 @@ def quotes(
         sentences = sentences_all.get(transcript.id, [])
         ends = [s.end for s in sentences]
         attrs = data.participants.get(transcript.participant or "", {})
+        label = transcript.label  # once a transcript, not once a quote
         match = near.matcher(transcript.id, text, sentences, turns) if near else None
         for c in codings:
             found = match(c) if match else ((), None)
@@ -307,7 +312,7 @@ def quotes(
                 continue
             speaker, turn, last_turn, speakers = turns_of(turns, starts, text, c.start,
                                                           c.end)
-            out.append((order[c.theme_id], _quote(data, c, transcript.label,
+            out.append((order[c.theme_id], _quote(data, c, label,
                                                    transcript.participant, attrs,
                                                    speaker, turn,
                                                    context_of(text, sentences, ends, turns,
@@ -329,7 +334,8 @@ def _quote(
     # hundreds of thousands), not copied for each.
     return Quote(c.id, c.theme_id, data.path(c.theme_id), transcript, participant, attrs,
                  speaker, *turn, c.quote, context, c.coder, c.memo, c.origin, c.start, c.end,
-                 tuple((t, data.path(t)) for t in found[0]), found[1], last_turn, speakers)
+                 tuple((t, data.path(t)) for t in found[0]) if found[0] else (), found[1],
+                 last_turn, speakers)
 
 
 Match = Callable[[Coding], "tuple[tuple[str, ...], str | None] | None"]
