@@ -13,7 +13,8 @@ These tests pin the output, byte for byte, on a small study with every kind of r
 (decisions of each rule, an undone and a replaced one, decisions merged in from a
 copy, consensus codings without a record, a memo, a participant attribute, quotes
 over two speakers' turns and from the blank line between turns) against files
-written by the code before these changes (``tests/data/s24_perf/golden.json``), and
+written by the code before these changes (``tests/data/s24_perf/golden.json``; its Word
+bodies since rewritten for the same session's A4 pages and sized tables, text unchanged), and
 check the collector rests while the output is made and runs again afterwards.
 """
 
