@@ -164,6 +164,9 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
     """After :meth:`merge_from`: the copy's coder names, each with how many of their log
     events came in (none: nothing new of theirs), so "Ana's work merged as ana" is said
     only when some did."""
+    merge_placed_apart: list[PlacedApart] = []  # noqa: RUF012 - replaced per merge
+    """After :meth:`merge_from`: each theme added in the copy and, apart, here (or in
+    another copy merged before) under another parent: this project's place stands."""
     merge_upgraded_from: int | None = None
     """After :meth:`merge_from`: the schema version of a copy made by an earlier version
     of qualcoder_ahp (read as upgraded, in memory; the file is left as it was)."""
@@ -192,6 +195,7 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         self.merge_renames = []
         self.merge_conflicts = []
         self.merge_memo_conflicts = []
+        self.merge_placed_apart = []
         path = Path(other_path)
         refuse_special(path)  # a named pipe was called "no such project database"
         if not path.is_file():
@@ -239,17 +243,9 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         ``{theme_id: {field: (copy's, this project's)}}`` for each field a ``theme_edit``
         in the copy set that differs here; ``{}`` for a file that cannot be read.
         """
-        from qualcoder_ahp.model.codebook_store import edits_differing
-
         try:
             with read_copy(Path(other_path)) as other:
-                columns = ("id, name, parent_id, description, inclusion, exclusion, examples, "
-                           "color")
-                theirs = {r[0]: Theme(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "",
-                                      tuple(json.loads(r[6] or "[]")), color=r[7] or "")
-                          for r in other.execute(f"SELECT {columns} FROM themes")}
-                return edits_differing(other, theirs,
-                                       {t.id: t for t in self.themes(include_inactive=True)})
+                return self.theme_edits_in_conn(other)
         except (sqlite3.Error, UnicodeDecodeError, OSError):
             return {}
 
@@ -318,6 +314,7 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         added_there = added_theme_ids(other)
         bring = [t for t in missing_th if t in added_there]
         missing_th = [t for t in missing_th if t not in added_there]
+        placed_apart = self._placed_apart(other, added_there & here_themes)
         if missing_t and not here_hash and not withdrawn_here:
             raise UserError(
                 "this project has no transcripts yet; nothing merged (start from a copy of "
@@ -381,9 +378,16 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
             emap = self._merge_events(other, cmap, counts, (label, tmap, kmap), scrub,
                                       (smap, found), left_out, remaps, aliases, speakers)
             if fresh:
-                self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps, first)
+                self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps, first,
+                                      newest)
             self._merge_memos(other, tmap, cmap, kmap, counts, gone, newest)
             self._record_merged_targets(newest)
+            # Said once: when the copy's addition of the theme comes in.
+            arrived = {r[0] for r in self.conn.execute(
+                "SELECT json_extract(payload, '$.original.theme_id') FROM events WHERE "
+                "id > ? AND kind = 'merged' AND json_valid(payload) AND "
+                "json_extract(payload, '$.original_kind') = 'theme_add'", [newest])}
+            self.merge_placed_apart = [p for p in placed_apart if p.theme in arrived]
             if any(counts.values()):
                 extra: dict[str, Any] = {}
                 if counts["codings"]:
@@ -468,6 +472,43 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         self.merge_names_again = again
         return cmap, aliases
 
+    def _placed_apart(self: Store, other: sqlite3.Connection, ids: set[str]
+                      ) -> list[PlacedApart]:
+        """The themes of ``ids`` (added while coding in the copy, and here by id) that
+        were added apart (another GUID: each side made its own, as two coders adding
+        "Burnout" do) under another parent than here's. A merge joins coders' work, not
+        codebooks: this project's place stands, and the team moves it if need be."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        here = {r[0]: r[1:] for r in self.conn.execute(
+            f"SELECT id, guid, parent_id, name FROM themes WHERE id IN ({marks})",
+            sorted(ids))}
+        moved = self.theme_edits_in_conn(other)
+        out = []
+        for theme_id, guid, parent, name in other.execute(
+                f"SELECT id, guid, parent_id, name FROM themes WHERE id IN ({marks}) "
+                "ORDER BY id", sorted(ids)):
+            mine = here.get(theme_id)
+            if (mine is None or not guid or guid == mine[0] or parent == mine[1]
+                    or "parent_id" in moved.get(theme_id, {})):
+                continue  # one theme (copied), the same place, or a move already said
+            out.append(PlacedApart(theme_id, mine[2], mine[1], parent,
+                                   _parent_name(other, parent), _adder(other, theme_id),
+                                   _adder(self.conn, theme_id)))
+        return out
+
+    def theme_edits_in_conn(self: Store, other: sqlite3.Connection) -> FieldEdits:
+        """:meth:`theme_edits_in` of an open copy."""
+        from qualcoder_ahp.model.codebook_store import edits_differing
+
+        columns = "id, name, parent_id, description, inclusion, exclusion, examples, color"
+        theirs = {r[0]: Theme(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "",
+                              tuple(json.loads(r[6] or "[]")), color=r[7] or "")
+                  for r in other.execute(f"SELECT {columns} FROM themes")}
+        return edits_differing(other, theirs,
+                               {t.id: t for t in self.themes(include_inactive=True)})
+
     def _same_source(self: Store, source: str | None, name: str, version: int,
                      taken: set[int] | None = None) -> int | None:
         """The transcript here imported from the same file (``source_hash``), as
@@ -501,6 +542,48 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         return any(r[0] in here for r in other.execute("SELECT name FROM transcripts"))
 
 
+def placed_apart_line(store: Store, placed: PlacedApart, other: str) -> str:
+    """The merge's warning of a theme added apart under two parents: which, where each
+    has it, which place stands, and the command that moves it."""
+    here = (f"under {store.theme_path(placed.parent_here)!r}" if placed.parent_here
+            else "at the top level")
+    known = placed.parent_there is not None and placed.parent_there in {
+        t.id for t in store.themes()}
+    if placed.parent_there is None:
+        there, move = "at the top level", "--top-level"
+    else:
+        name = placed.parent_there_name or placed.parent_there
+        there = f"under {name!r}" + ("" if known else " (not in this codebook)")
+        move = f"--parent {placed.parent_there}"
+    by = f" by {placed.added_by}" if placed.added_by else ""
+    by_here = f" by {placed.added_here_by}" if placed.added_here_by else ""
+    fix = (f"; to put it where {other} has it: `qcahp codebook edit-theme {placed.theme} "
+           f"{move} --coder NAME`" if known or placed.parent_there is None else "")
+    return (f"warning: theme {placed.theme} ({placed.name!r}) was added{by} in {other} "
+            f"{there}, and apart{by_here} {here} in this project: it stays {here}, "
+            f"holding every coder's codings of it{fix}.")
+
+
+def _parent_name(conn: sqlite3.Connection, parent: str | None) -> str:
+    """A parent theme's name in ``conn`` (``""`` for the top level or one not there)."""
+    if parent is None:
+        return ""
+    row = conn.execute("SELECT name FROM themes WHERE id = ?", [parent]).fetchone()
+    return str(row[0]) if row else ""
+
+
+def _adder(conn: sqlite3.Connection, theme_id: str) -> str:
+    """Who added ``theme_id`` while coding in ``conn``'s project (its ``theme_add`` event,
+    made there or merged in there); ``""`` if no event says."""
+    row = conn.execute(
+        "SELECT k.name FROM events e JOIN coders k ON k.id = e.coder_id WHERE json_valid("
+        "e.payload) AND ((e.kind = 'theme_add' AND json_extract(e.payload, '$.theme_id') = ?) "
+        "OR (e.kind = 'merged' AND json_extract(e.payload, '$.original_kind') = 'theme_add' "
+        "AND json_extract(e.payload, '$.original.theme_id') = ?)) ORDER BY e.id DESC LIMIT 1",
+        [theme_id, theme_id]).fetchone()
+    return str(row[0]) if row else ""
+
+
 LISTED = 8
 """At most this many names in a refusal's list (then "and N more")."""
 
@@ -510,6 +593,24 @@ def _listed(names: list[str]) -> str:
     if len(names) <= LISTED:
         return ", ".join(names)
     return ", ".join(names[:LISTED]) + f" and {len(names) - LISTED} more"
+
+
+@dataclass(frozen=True)
+class PlacedApart:
+    """A theme a copy's coder added under one parent and that is here, added apart,
+    under another: this project's place stands."""
+
+    theme: str
+    name: str
+    """Its name here."""
+    parent_here: str | None
+    parent_there: str | None
+    parent_there_name: str
+    """The copy's parent's name (``""``: the top level, or a folder not here)."""
+    added_by: str
+    """Who added it in the copy (``""`` if its log does not say)."""
+    added_here_by: str = ""
+    """Who added it here (or in a copy merged here before)."""
 
 
 @dataclass(frozen=True)
