@@ -55,7 +55,7 @@ import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -509,6 +509,32 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         return edits_differing(other, theirs,
                                {t.id: t for t in self.themes(include_inactive=True)})
 
+    def where_coded(self: Store) -> CodedWhere:
+        """Where each coder's coding decisions (accept, adjust, reject, code, remove) were
+        made, as the log says: in this project, or in a copy merged here (``merged``
+        events, which keep the time each was made); when each coder first and last coded,
+        and when their work first reached this project (made here, or the merge that
+        brought it); with the merges made here and the copies' file names."""
+        kinds = ",".join(f"'{k}'" for k in CODING_KINDS)
+        merges = self.conn.execute(
+            "SELECT id, at, CASE WHEN json_valid(payload) THEN json_extract(payload, "
+            "'$.source') END FROM events WHERE kind = 'merge' ORDER BY id").fetchall()
+        out = CodedWhere({}, {}, len(merges), sorted({str(r[2]) for r in merges if r[2]}))
+        for name, merged, n, first, last, first_id in self.conn.execute(
+                "SELECT k.name, e.kind = 'merged', COUNT(*), MIN(e.at), MAX(e.at), "
+                "MIN(e.id) FROM events e JOIN coders k ON k.id = e.coder_id WHERE e.kind IN "
+                f"({kinds}) OR (e.kind = 'merged' AND json_valid(e.payload) AND "
+                f"json_extract(e.payload, '$.original_kind') IN ({kinds})) "
+                "GROUP BY k.name, e.kind = 'merged'"):
+            (out.in_copies if merged else out.here)[str(name)] = int(n)
+            # A merged event reached this project with the merge logged after it.
+            came = first if not merged else next(
+                (at for mid, at, _src in merges if mid > first_id), last)
+            for seen, value, pick in ((out.first, first, min), (out.last, last, max),
+                                      (out.arrived, came, min)):
+                seen[name] = pick(seen.get(name, value), value)
+        return out
+
     def _same_source(self: Store, source: str | None, name: str, version: int,
                      taken: set[int] | None = None) -> int | None:
         """The transcript here imported from the same file (``source_hash``), as
@@ -593,6 +619,31 @@ def _listed(names: list[str]) -> str:
     if len(names) <= LISTED:
         return ", ".join(names)
     return ", ".join(names[:LISTED]) + f" and {len(names) - LISTED} more"
+
+
+CODING_KINDS = ("accept", "adjust", "reject", "code", "remove")
+"""The kinds of event by which a coder codes (a decision on a suggestion, a hand coding
+or its removal): where they were made says where the coder coded."""
+
+
+@dataclass(frozen=True)
+class CodedWhere:
+    """Where the coders coded (:meth:`MergeMixin.where_coded`)."""
+
+    here: dict[str, int]
+    """Coder -> coding events made in this project."""
+    in_copies: dict[str, int]
+    """Coder -> coding events made in a copy of the project and merged here."""
+    merges: int
+    """The merges made here (``qcahp merge`` of a copy that brought something)."""
+    copies: list[str]
+    """The file names of the copies merged (each once)."""
+    first: dict[str, str] = field(default_factory=dict)
+    """Coder -> when they first coded (here or in their copy)."""
+    last: dict[str, str] = field(default_factory=dict)
+    """Coder -> when they last coded."""
+    arrived: dict[str, str] = field(default_factory=dict)
+    """Coder -> when their coding first reached this project (made here, or merged)."""
 
 
 @dataclass(frozen=True)
