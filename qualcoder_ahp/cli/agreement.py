@@ -981,6 +981,11 @@ def merge(project: Project, other: str, verbose: bool) -> None:
     _report_memo_conflicts(store.merge_memo_conflicts, other)
     for placed in store.merge_placed_apart:
         say(placed_apart_line(store, placed, other), fg="yellow")
+    if store.merge_redacted:
+        say(f"note: {other} was made before this project's redaction: the names it "
+            f"replaced came back in the copy's codebook text and were replaced again "
+            f"({plural(store.merge_redacted, 'replacement')}, in the themes and log "
+            "events it brought)", fg="yellow")
     report_merged(project, store.merge_speakers, other)  # the copy's speaker changes
     report_renames(project, store.merge_renames, other)  # and transcript renames
     near = _near_coders(new_coders, before)

@@ -52,6 +52,7 @@ re-anchors codings by their words. Codings move as CSV in
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -167,6 +168,9 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
     merge_placed_apart: list[PlacedApart] = []  # noqa: RUF012 - replaced per merge
     """After :meth:`merge_from`: each theme added in the copy and, apart, here (or in
     another copy merged before) under another parent: this project's place stands."""
+    merge_redacted: int = 0
+    """After :meth:`merge_from`: the names this project's redaction replaced that the
+    copy's codebook text brought back, replaced again (0: none)."""
     merge_upgraded_from: int | None = None
     """After :meth:`merge_from`: the schema version of a copy made by an earlier version
     of qualcoder_ahp (read as upgraded, in memory; the file is left as it was)."""
@@ -196,6 +200,7 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         self.merge_conflicts = []
         self.merge_memo_conflicts = []
         self.merge_placed_apart = []
+        self.merge_redacted = 0
         path = Path(other_path)
         refuse_special(path)  # a named pipe was called "no such project database"
         if not path.is_file():
@@ -353,7 +358,9 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         # file as `qcahp transcripts rename` makes it leave (secure_delete, WAL truncated).
         renames = other.execute(
             "SELECT 1 FROM events WHERE kind = 'transcript_rename' LIMIT 1").fetchone()
-        with self.erasing() if renames else self.write():
+        redacted = self.conn.execute(
+            "SELECT 1 FROM events WHERE kind = 'redact' LIMIT 1").fetchone()
+        with self.erasing() if renames or redacted else self.write():
             newest = self.newest_event_id()
             counts["themes"] = self._merge_themes(other, bring)
             cmap, aliases = self._merge_coders(other, counts)
@@ -381,6 +388,8 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
                 self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps, first,
                                       newest)
             self._merge_memos(other, tmap, cmap, kmap, counts, gone, newest)
+            if redacted:
+                self.merge_redacted = self._redact_incoming(other, label)
             self._record_merged_targets(newest)
             # Said once: when the copy's addition of the theme comes in.
             arrived = {r[0] for r in self.conn.execute(
@@ -509,6 +518,49 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         return edits_differing(other, theirs,
                                {t.id: t for t in self.themes(include_inactive=True)})
 
+    def _redact_incoming(self: Store, other: sqlite3.Connection, label: str) -> int:
+        """Redact again what a copy made before this project's redaction brought back
+        (call inside the merge's transaction, after its themes and events are in).
+
+        ``qcahp redact`` keeps no list of the names it replaced (that list would hold
+        them), but the copy's codebook text still holds them where this project's has a
+        replacement (``Helen said ...`` there, ``[REDACTED] said ...`` here): each name so
+        found is replaced as the redaction replaced it, in the themes the copy added, its
+        ``theme_edit`` events merged in (and the redacted event's copy it brought again),
+        as :meth:`redact_codebook` does, with a ``redact`` event about the codebook.
+        Returns the replacements made.
+        """
+        from qualcoder_ahp.model.event_words import file_name
+        from qualcoder_ahp.privacy import NameRule, name_rewriter
+
+        pairs: dict[str, str] = {}
+        fields = "id, description, inclusion, exclusion, examples"
+        here = {r[0]: r[1:] for r in self.conn.execute(f"SELECT {fields} FROM themes")}
+        for theme_id, *theirs in other.execute(f"SELECT {fields} FROM themes"):
+            for there, mine in zip(theirs, here.get(theme_id, ()), strict=False):
+                if there and mine and there != mine:
+                    pairs.update(_replaced_names(there, mine))
+        if not pairs:
+            return 0
+        rules = [NameRule(name, token) for name, token in pairs.items()]
+        rewrite = name_rewriter(rules, "[REDACTED]")
+        scrub = self.codebook_scrub(lambda value: rewrite(value, False))
+        if not scrub:
+            return 0
+        pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in pairs),
+                             re.IGNORECASE)
+        count = sum(len(pattern.findall(v)) for v in scrub.old) + sum(
+            len(pattern.findall(self.conn.execute(
+                "SELECT payload FROM events WHERE id = ?", [i]).fetchone()[0]))
+            for i in scrub.events)
+        event_id = self.log_event(None, "redact", {
+            "codebook": True, "names": len(rules), "replacements": count,
+            "log_scrubbed": len(scrub.events), "merge": file_name(label),
+            "codebook_text": ("dropped" if scrub.source_dropped else
+                              "redacted" if scrub.source is not None else "none")})
+        self.apply_codebook_scrub(scrub, event_id)
+        return count
+
     def where_coded(self: Store) -> CodedWhere:
         """Where each coder's coding decisions (accept, adjust, reject, code, remove) were
         made, as the log says: in this project, or in a copy merged here (``merged``
@@ -588,6 +640,31 @@ def placed_apart_line(store: Store, placed: PlacedApart, other: str) -> str:
     return (f"warning: theme {placed.theme} ({placed.name!r}) was added{by} in {other} "
             f"{there}, and apart{by_here} {here} in this project: it stays {here}, "
             f"holding every coder's codings of it{fix}.")
+
+
+REPLACEMENT = re.compile(r"\[[^\[\]\s]{1,40}\]")
+"""What ``qcahp redact`` puts for a name: ``[REDACTED]``, ``[P01]``."""
+TOKEN = re.compile(r"\[[^\[\]\s]{1,40}\]|\w+(?:['\u2019]\w+)*|\S")
+
+
+def _replaced_names(there: str, here: str) -> dict[str, str]:
+    """The names a redaction replaced in ``here`` that ``there`` (the same text, as a copy
+    made before it holds it) still has: ``{"Helen": "[REDACTED]"}`` for ``Helen said`` and
+    ``[REDACTED] said``. Only a run of one to four words, starting with a capital, in the
+    place of one replacement counts (an edit that changed words is no redaction)."""
+    import difflib
+
+    a, b = TOKEN.findall(there), TOKEN.findall(here)
+    out: dict[str, str] = {}
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False
+                                                       ).get_opcodes():
+        words = a[i1:i2]
+        if (tag == "replace" and j2 - j1 == 1 and REPLACEMENT.fullmatch(b[j1])
+                and 1 <= len(words) <= 4 and words[0][:1].isupper()
+                and all(re.fullmatch(r"\w+(?:['\u2019]\w+)*", w) for w in words)
+                and not REPLACEMENT.fullmatch(words[0])):
+            out[" ".join(words)] = b[j1]
+    return out
 
 
 def _parent_name(conn: sqlite3.Connection, parent: str | None) -> str:
