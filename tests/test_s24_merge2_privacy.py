@@ -72,3 +72,32 @@ def test_no_redaction_here_changes_nothing_the_copy_brings(tmp_path):
     assert store.theme("burnout").description == "What Helen calls running on empty."
     assert store.merge_redacted == 0
     store.close()
+
+
+def test_examples_quoting_a_withdrawn_interview_do_not_come_back(tmp_path):
+    """`qcahp withdraw` drops the codebook examples quoting the interview; a copy made
+    before brought them back in its theme edits and a theme it added."""
+    main = _base(tmp_path / "main.db")
+    main.edit_theme("serendipity", coder="ana", examples=["I fell into management by chance."])
+    main.close()
+    shutil.copy(tmp_path / "main.db", tmp_path / "ben.db")
+    runner = CliRunner()
+    done = runner.invoke(cli, ["--db", str(tmp_path / "main.db"), "withdraw", "--transcript",
+                               "asha", "--yes"])
+    assert done.exit_code == 0, done.output
+    copy = open_store(tmp_path / "ben.db")
+    copy.edit_theme("serendipity", coder="ben", examples=[
+        "I fell into management by chance.", "Right place, right time."])
+    copy.add_theme("Burnout", coder="ben")
+    copy.edit_theme("burnout", coder="ben", examples=["I fell into management by chance."])
+    copy.code(copy.transcript("ben").id, "burnout", "ben", 0, 10)
+    copy.close()
+    result = runner.invoke(cli, ["--db", str(tmp_path / "main.db"), "merge",
+                                 str(tmp_path / "ben.db")], terminal_width=300)
+    assert result.exit_code == 0, result.output
+    assert "1 codebook example quoting a withdrawn interview came back" in result.output
+    assert _held(tmp_path / "main.db", "management by chance") == []
+    store = open_store(tmp_path / "main.db")
+    assert store.theme("burnout").examples == ()
+    assert [c.theme_id for c in store.codings()] == ["burnout"]
+    store.close()

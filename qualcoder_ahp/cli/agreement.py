@@ -986,6 +986,11 @@ def merge(project: Project, other: str, verbose: bool) -> None:
             f"replaced came back in the copy's codebook text and were replaced again "
             f"({plural(store.merge_redacted, 'replacement')}, in the themes and log "
             "events it brought)", fg="yellow")
+    if store.merge_examples_dropped:
+        say(f"note: {other} was made before a withdrawal here: "
+            f"{plural(store.merge_examples_dropped, 'codebook example')} quoting a withdrawn "
+            "interview came back in the themes or theme edits it brought, and went again",
+            fg="yellow")
     report_merged(project, store.merge_speakers, other)  # the copy's speaker changes
     report_renames(project, store.merge_renames, other)  # and transcript renames
     near = _near_coders(new_coders, before)

@@ -171,6 +171,10 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
     merge_redacted: int = 0
     """After :meth:`merge_from`: the names this project's redaction replaced that the
     copy's codebook text brought back, replaced again (0: none)."""
+    merge_examples_dropped: int = 0
+    """After :meth:`merge_from`: the codebook examples quoting a transcript withdrawn
+    here that the copy brought back (in a theme it added or its log's theme edits),
+    dropped again."""
     merge_upgraded_from: int | None = None
     """After :meth:`merge_from`: the schema version of a copy made by an earlier version
     of qualcoder_ahp (read as upgraded, in memory; the file is left as it was)."""
@@ -201,6 +205,7 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         self.merge_memo_conflicts = []
         self.merge_placed_apart = []
         self.merge_redacted = 0
+        self.merge_examples_dropped = 0
         path = Path(other_path)
         refuse_special(path)  # a named pipe was called "no such project database"
         if not path.is_file():
@@ -390,6 +395,8 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
             self._merge_memos(other, tmap, cmap, kmap, counts, gone, newest)
             if redacted:
                 self.merge_redacted = self._redact_incoming(other, label)
+            if gone.transcripts:
+                self.merge_examples_dropped = self._drop_withdrawn_examples(other, gone)
             self._record_merged_targets(newest)
             # Said once: when the copy's addition of the theme comes in.
             arrived = {r[0] for r in self.conn.execute(
@@ -560,6 +567,40 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
                               "redacted" if scrub.source is not None else "none")})
         self.apply_codebook_scrub(scrub, event_id)
         return count
+
+    def _drop_withdrawn_examples(self: Store, other: sqlite3.Connection, gone: Gone) -> int:
+        """Drop again the codebook examples quoting a transcript withdrawn here that the
+        copy (made before the withdrawal, still holding the transcript) brought back: in
+        a theme it added, or its ``theme_edit`` events merged in. As ``qcahp withdraw``
+        finds them: an example of :data:`QUOTE_WORDS` words or more in the withdrawn
+        text (the copy's) and in no transcript here. Returns how many examples went."""
+        from qualcoder_ahp.model.withdraw_store import QUOTE_WORDS, _words
+
+        ids = sorted(gone.transcripts)
+        withdrawn = [_words(t) for (t,) in other.execute(
+            f"SELECT text FROM transcripts WHERE id IN ({','.join('?' * len(ids))})", ids)]
+        kept: list[str] | None = None
+        quoted: set[str] = set()
+
+        def drop(example: str) -> bool:
+            nonlocal kept
+            said = _words(example)
+            if len(said.split()) < QUOTE_WORDS or not any(said in w for w in withdrawn):
+                return False
+            if kept is None:  # read only when an example is in a withdrawn one
+                kept = [_words(t) for (t,) in self.conn.execute(
+                    "SELECT text FROM transcripts")]
+            if any(said in w for w in kept):
+                return False
+            quoted.add(example)
+            return True
+
+        scrub = self.codebook_scrub(lambda value: value, drop=drop)
+        if not scrub:
+            return 0
+        row = self.conn.execute("SELECT MAX(id) FROM events WHERE kind = 'withdraw'").fetchone()
+        self.apply_codebook_scrub(scrub, int(row[0] or 0))
+        return len(quoted)
 
     def where_coded(self: Store) -> CodedWhere:
         """Where each coder's coding decisions (accept, adjust, reject, code, remove) were
