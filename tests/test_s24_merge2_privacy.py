@@ -49,6 +49,8 @@ def test_names_a_copy_brings_back_into_the_codebook_are_redacted_again(tmp_path)
     assert _held(tmp_path / "main.db", "Helen") == []
     assert "was made before this project's redaction: the names it replaced came back" \
         in result.output
+    # ben's new example is an edit to take; the names that differ are not.
+    assert "and place in the tree: serendipity; to take an edit" in result.output
     store = open_store(tmp_path / "main.db")
     assert store.theme("burnout").description == "What [REDACTED] calls running on empty."
     assert store.theme("serendipity").examples == ("[REDACTED] said she fell into it.",)
@@ -96,6 +98,8 @@ def test_examples_quoting_a_withdrawn_interview_do_not_come_back(tmp_path):
                                  str(tmp_path / "ben.db")], terminal_width=300)
     assert result.exit_code == 0, result.output
     assert "1 codebook example quoting a withdrawn interview came back" in result.output
+    # Burnout's example, dropped again, is no edit to take.
+    assert "and place in the tree: serendipity; to take an edit" in result.output
     assert _held(tmp_path / "main.db", "management by chance") == []
     store = open_store(tmp_path / "main.db")
     assert store.theme("burnout").examples == ()

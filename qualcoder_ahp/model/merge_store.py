@@ -54,7 +54,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -175,6 +175,9 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
     """After :meth:`merge_from`: the codebook examples quoting a transcript withdrawn
     here that the copy brought back (in a theme it added or its log's theme edits),
     dropped again."""
+    _incoming_scrub: Callable[[str, str], str] | None = None
+    """After :meth:`merge_from`: what it did to the copy's codebook text (a field's
+    name and value -> the value redacted, or without the withdrawn quotes), if any."""
     merge_upgraded_from: int | None = None
     """After :meth:`merge_from`: the schema version of a copy made by an earlier version
     of qualcoder_ahp (read as upgraded, in memory; the file is left as it was)."""
@@ -206,6 +209,7 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         self.merge_placed_apart = []
         self.merge_redacted = 0
         self.merge_examples_dropped = 0
+        self._incoming_scrub = None
         path = Path(other_path)
         refuse_special(path)  # a named pipe was called "no such project database"
         if not path.is_file():
@@ -522,8 +526,19 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         theirs = {r[0]: Theme(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "",
                               tuple(json.loads(r[6] or "[]")), color=r[7] or "")
                   for r in other.execute(f"SELECT {columns} FROM themes")}
-        return edits_differing(other, theirs,
-                               {t.id: t for t in self.themes(include_inactive=True)})
+        edits = edits_differing(other, theirs,
+                                {t.id: t for t in self.themes(include_inactive=True)})
+        scrub = self._incoming_scrub
+        if scrub is None:
+            return edits
+        # A field that differs only by what the merge redacted or dropped again is no
+        # edit to take (taking it would bring the names or quotes back).
+        out: FieldEdits = {}
+        for theme_id, fields in edits.items():
+            kept = {f: v for f, v in fields.items() if scrub(f, v[0]) != v[1]}
+            if kept:
+                out[theme_id] = kept
+        return out
 
     def _redact_incoming(self: Store, other: sqlite3.Connection, label: str) -> int:
         """Redact again what a copy made before this project's redaction brought back
@@ -552,6 +567,8 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         rules = [NameRule(name, token) for name, token in pairs.items()]
         rewrite = name_rewriter(rules, "[REDACTED]")
         scrub = self.codebook_scrub(lambda value: rewrite(value, False))
+        before = self._incoming_scrub
+        self._incoming_scrub = lambda f, v: rewrite(before(f, v) if before else v, False)
         if not scrub:
             return 0
         pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in pairs),
@@ -596,6 +613,20 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
             return True
 
         scrub = self.codebook_scrub(lambda value: value, drop=drop)
+        before = self._incoming_scrub
+
+        def without(fname: str, value: str) -> str:
+            value = before(fname, value) if before else value
+            if fname != "examples":
+                return value
+            try:
+                listed = json.loads(value or "[]")
+            except ValueError:
+                return value
+            return json.dumps([e for e in listed if not (isinstance(e, str) and drop(e))]
+                              if isinstance(listed, list) else listed)
+
+        self._incoming_scrub = without
         if not scrub:
             return 0
         row = self.conn.execute("SELECT MAX(id) FROM events WHERE kind = 'withdraw'").fetchone()
