@@ -43,7 +43,7 @@ from qualcoder_ahp.errors import UserError
 from qualcoder_ahp.model.coders_store import fold_name, shell_arg, split_coders
 from qualcoder_ahp.model.merge_remap import SourceMatch
 from qualcoder_ahp.model.merge_rows import DecisionConflict, MemoConflict
-from qualcoder_ahp.model.merge_store import LISTED, CoderMatch
+from qualcoder_ahp.model.merge_store import LISTED, CoderMatch, placed_apart_line
 from qualcoder_ahp.model.store import Store, now
 from qualcoder_ahp.reports.data import label_of
 from qualcoder_ahp.reports.selection import Selection, select
@@ -979,6 +979,18 @@ def merge(project: Project, other: str, verbose: bool) -> None:
             "makes them one coder.", fg="yellow")
     _report_conflicts(store.merge_conflicts, other)
     _report_memo_conflicts(store.merge_memo_conflicts, other)
+    for placed in store.merge_placed_apart:
+        say(placed_apart_line(store, placed, other), fg="yellow")
+    if store.merge_redacted:
+        say(f"note: {other} was made before this project's redaction: the names it "
+            f"replaced came back in the copy's codebook text and were replaced again "
+            f"({plural(store.merge_redacted, 'replacement')}, in the themes and log "
+            "events it brought)", fg="yellow")
+    if store.merge_examples_dropped:
+        say(f"note: {other} was made before a withdrawal here: "
+            f"{plural(store.merge_examples_dropped, 'codebook example')} quoting a withdrawn "
+            "interview came back in the themes or theme edits it brought, and went again",
+            fg="yellow")
     report_merged(project, store.merge_speakers, other)  # the copy's speaker changes
     report_renames(project, store.merge_renames, other)  # and transcript renames
     near = _near_coders(new_coders, before)

@@ -108,6 +108,12 @@ class CodingsCsvMixin:
             if not 0 <= start < end <= len(text):
                 raise UserError(f"{where}: span [{start}, {end}) is outside the transcript "
                                 f"(0-{len(text)})", path=str(file))
+            if not quotes[1].strip():
+                # An empty quote was "does not match the transcript text": say what it is.
+                raise UserError(f"{where}: the quote is empty; the text at [{start}, {end}) "
+                                f"is {_shown(text[start:end])}: put the coded text in the "
+                                "quote column (it is checked against the transcript)",
+                                path=str(file))
             if text[start:end] not in quotes:
                 spans = find_quote(text, quotes[0])
                 hint = (f"; the quote is at [{spans[0][0]}, {spans[0][1]})" if len(spans) == 1
@@ -216,6 +222,13 @@ def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
         # by one and failed on a row with a misleading "quote does not match".
         dup = next(h for h in named if named.count(h) > 1)
         raise UserError(f"line 1: the header names column {dup!r} twice", path=str(file))
+    if not set(header) & {*CSV_COLUMNS, "coder", "origin"}:
+        # Another kind of file (a transcript, a memo, a sheet of other columns) was
+        # "missing column(s) transcript, theme, quote", as if a column had been dropped.
+        raise UserError(f"line 1 names none of the columns of a codings CSV (it reads "
+                        f"{_shown(first)}): a codings CSV starts with the line "
+                        f"{','.join(CSV_COLUMNS)}, as `qcahp codings export` writes it",
+                        path=str(file))
     missing = [c for c in NEEDED_COLUMNS if c not in header]
     if ("start" in header) != ("end" in header):
         missing.append("end" if "start" in header else "start")
@@ -242,6 +255,12 @@ def _read_csv(file: Path) -> Iterable[tuple[int, dict[str, str]]]:
     if not rows:
         raise UserError("no codings in the file", path=str(file))
     return rows
+
+
+def _shown(text: str, width: int = 40) -> str:
+    """A piece of text on one line, quoted, cut to ``width`` with ``...``."""
+    flat = " ".join(text.split())
+    return repr(flat if len(flat) <= width else flat[:width] + "...")
 
 
 QUOTE_MARKS = {"'": "['\u2018\u2019]", "\u2018": "['\u2018\u2019]", "\u2019": "['\u2018\u2019]",

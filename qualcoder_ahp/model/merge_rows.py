@@ -66,6 +66,9 @@ class MergeRowsMixin:
     merge_memo_conflicts: list[MemoConflict] = []  # noqa: RUF012 - replaced per merge
     """After :meth:`~qualcoder_ahp.model.merge_store.MergeMixin.merge_from`: each memo
     written apart in the copy and here (neither held the other's text), and its fate."""
+    _restored: set[int] = set()  # noqa: RUF012 - replaced per merge
+    """During a merge: the codings made active again by their GUID (counted as restored),
+    so one a decision that lost makes inactive again is not counted."""
 
     def _merge_themes(self: Store, other: sqlite3.Connection, ids: list[str]) -> int:
         """Copy the themes the other coder added while coding (parents first, same GUIDs)."""
@@ -186,6 +189,7 @@ class MergeRowsMixin:
             'SELECT id, transcript_id, theme_id, coder_id, start, "end" FROM codings '
             "WHERE active = 1")}
         joined_away = _joined_away(self.conn)
+        self._restored = set()
         made: dict[tuple[Any, ...], int] = {}  # span -> the copy's coder who brought it
         kmap: dict[int, int] = {}
         for row in other.execute(
@@ -205,6 +209,7 @@ class MergeRowsMixin:
                     self.conn.execute("UPDATE codings SET active = ? WHERE id = ?",
                                       [active, kmap[oid]])
                     counts["codings_updated"] += 1
+                    self._restored.add(kmap[oid])
                 continue
             sid_here = smap.get(sid) if sid is not None else None
             remap = remaps.get(tid)
@@ -242,9 +247,10 @@ class MergeRowsMixin:
     def _merge_decisions(self: Store, other: sqlite3.Connection, cmap: dict[int, int],
                          smap: dict[int, int], kmap: dict[int, int], emap: dict[int, int],
                          counts: dict[str, int], remaps: dict[int, Remap],
-                         first_new: int | None = None) -> None:
+                         first_new: int | None = None, newest: int | None = None) -> None:
         """Copy each coder's decision unless the same decision is already here
-        (``first_new``: the id of the first coding this merge brought in).
+        (``first_new``: the id of the first coding this merge brought in; ``newest``: this
+        project's newest event before the merge).
 
         A decision that an earlier merge of the copy brought here (made by one of the
         copy's events) and that the copy no longer holds was undone there: it goes here
@@ -255,6 +261,9 @@ class MergeRowsMixin:
         where two of the copy's coders are one coder here, the later decision stands, as
         :meth:`~qualcoder_ahp.model.store.Store.join_coders` keeps it; a coding this
         merge brought in for a decision that does not stand is made inactive again.
+        The conflict is said (:attr:`merge_conflicts`) when the two decisions first meet:
+        when one of them comes in with this merge. A later merge of the copy that lost
+        (its coder went on coding there) keeps it as it stands, without a word.
         """
         theirs: set[tuple[int, int]] = set()
         from_copy = set(emap.values())
@@ -307,8 +316,9 @@ class MergeRowsMixin:
                 # The coder decided it otherwise in another copy (or here): said, and the
                 # later decision stands, its coding alone in effect.
                 copy_stands = at(here[0]) <= at(values[4])
-                self.merge_conflicts = [*self.merge_conflicts, self._conflict(
-                    key, here[1], at(here[0]), values[2], at(values[4]), copy_stands)]
+                if newest is None or values[4] > newest or here[0] > newest:
+                    self.merge_conflicts = [*self.merge_conflicts, self._conflict(
+                        key, here[1], at(here[0]), values[2], at(values[4]), copy_stands)]
                 if not copy_stands:
                     drop(values)
                     if values[3] is not None and values[3] != here[2]:
@@ -316,6 +326,9 @@ class MergeRowsMixin:
                         # again above by its GUID: the decision it was made for lost.
                         self.conn.execute("UPDATE codings SET active = 0 WHERE id = ?",
                                           [values[3]])
+                        if values[3] in self._restored:  # back as it was: no change
+                            self._restored.discard(values[3])
+                            counts["codings_updated"] -= 1
                     continue
             if here and here[2] is not None and here[2] != values[3]:
                 # The decision replaced here was an accept: its coding goes out of effect

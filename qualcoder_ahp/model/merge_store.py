@@ -52,10 +52,11 @@ re-anchors codings by their words. Codings move as CSV in
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -164,6 +165,19 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
     """After :meth:`merge_from`: the copy's coder names, each with how many of their log
     events came in (none: nothing new of theirs), so "Ana's work merged as ana" is said
     only when some did."""
+    merge_placed_apart: list[PlacedApart] = []  # noqa: RUF012 - replaced per merge
+    """After :meth:`merge_from`: each theme added in the copy and, apart, here (or in
+    another copy merged before) under another parent: this project's place stands."""
+    merge_redacted: int = 0
+    """After :meth:`merge_from`: the names this project's redaction replaced that the
+    copy's codebook text brought back, replaced again (0: none)."""
+    merge_examples_dropped: int = 0
+    """After :meth:`merge_from`: the codebook examples quoting a transcript withdrawn
+    here that the copy brought back (in a theme it added or its log's theme edits),
+    dropped again."""
+    _incoming_scrub: Callable[[str, str], str] | None = None
+    """After :meth:`merge_from`: what it did to the copy's codebook text (a field's
+    name and value -> the value redacted, or without the withdrawn quotes), if any."""
     merge_upgraded_from: int | None = None
     """After :meth:`merge_from`: the schema version of a copy made by an earlier version
     of qualcoder_ahp (read as upgraded, in memory; the file is left as it was)."""
@@ -192,6 +206,10 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         self.merge_renames = []
         self.merge_conflicts = []
         self.merge_memo_conflicts = []
+        self.merge_placed_apart = []
+        self.merge_redacted = 0
+        self.merge_examples_dropped = 0
+        self._incoming_scrub = None
         path = Path(other_path)
         refuse_special(path)  # a named pipe was called "no such project database"
         if not path.is_file():
@@ -239,17 +257,9 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         ``{theme_id: {field: (copy's, this project's)}}`` for each field a ``theme_edit``
         in the copy set that differs here; ``{}`` for a file that cannot be read.
         """
-        from qualcoder_ahp.model.codebook_store import edits_differing
-
         try:
             with read_copy(Path(other_path)) as other:
-                columns = ("id, name, parent_id, description, inclusion, exclusion, examples, "
-                           "color")
-                theirs = {r[0]: Theme(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "",
-                                      tuple(json.loads(r[6] or "[]")), color=r[7] or "")
-                          for r in other.execute(f"SELECT {columns} FROM themes")}
-                return edits_differing(other, theirs,
-                                       {t.id: t for t in self.themes(include_inactive=True)})
+                return self.theme_edits_in_conn(other)
         except (sqlite3.Error, UnicodeDecodeError, OSError):
             return {}
 
@@ -318,6 +328,7 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         added_there = added_theme_ids(other)
         bring = [t for t in missing_th if t in added_there]
         missing_th = [t for t in missing_th if t not in added_there]
+        placed_apart = self._placed_apart(other, added_there & here_themes)
         if missing_t and not here_hash and not withdrawn_here:
             raise UserError(
                 "this project has no transcripts yet; nothing merged (start from a copy of "
@@ -356,7 +367,9 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         # file as `qcahp transcripts rename` makes it leave (secure_delete, WAL truncated).
         renames = other.execute(
             "SELECT 1 FROM events WHERE kind = 'transcript_rename' LIMIT 1").fetchone()
-        with self.erasing() if renames else self.write():
+        redacted = self.conn.execute(
+            "SELECT 1 FROM events WHERE kind = 'redact' LIMIT 1").fetchone()
+        with self.erasing() if renames or redacted else self.write():
             newest = self.newest_event_id()
             counts["themes"] = self._merge_themes(other, bring)
             cmap, aliases = self._merge_coders(other, counts)
@@ -381,9 +394,20 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
             emap = self._merge_events(other, cmap, counts, (label, tmap, kmap), scrub,
                                       (smap, found), left_out, remaps, aliases, speakers)
             if fresh:
-                self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps, first)
+                self._merge_decisions(other, cmap, smap, kmap, emap, counts, remaps, first,
+                                      newest)
             self._merge_memos(other, tmap, cmap, kmap, counts, gone, newest)
+            if redacted:
+                self.merge_redacted = self._redact_incoming(other, label)
+            if gone.transcripts:
+                self.merge_examples_dropped = self._drop_withdrawn_examples(other, gone)
             self._record_merged_targets(newest)
+            # Said once: when the copy's addition of the theme comes in.
+            arrived = {r[0] for r in self.conn.execute(
+                "SELECT json_extract(payload, '$.original.theme_id') FROM events WHERE "
+                "id > ? AND kind = 'merged' AND json_valid(payload) AND "
+                "json_extract(payload, '$.original_kind') = 'theme_add'", [newest])}
+            self.merge_placed_apart = [p for p in placed_apart if p.theme in arrived]
             if any(counts.values()):
                 extra: dict[str, Any] = {}
                 if counts["codings"]:
@@ -468,6 +492,173 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         self.merge_names_again = again
         return cmap, aliases
 
+    def _placed_apart(self: Store, other: sqlite3.Connection, ids: set[str]
+                      ) -> list[PlacedApart]:
+        """The themes of ``ids`` (added while coding in the copy, and here by id) that
+        were added apart (another GUID: each side made its own, as two coders adding
+        "Burnout" do) under another parent than here's. A merge joins coders' work, not
+        codebooks: this project's place stands, and the team moves it if need be."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        here = {r[0]: r[1:] for r in self.conn.execute(
+            f"SELECT id, guid, parent_id, name FROM themes WHERE id IN ({marks})",
+            sorted(ids))}
+        moved = self.theme_edits_in_conn(other)
+        out = []
+        for theme_id, guid, parent, name in other.execute(
+                f"SELECT id, guid, parent_id, name FROM themes WHERE id IN ({marks}) "
+                "ORDER BY id", sorted(ids)):
+            mine = here.get(theme_id)
+            if (mine is None or not guid or guid == mine[0] or parent == mine[1]
+                    or "parent_id" in moved.get(theme_id, {})):
+                continue  # one theme (copied), the same place, or a move already said
+            out.append(PlacedApart(theme_id, mine[2], mine[1], parent,
+                                   _parent_name(other, parent), _adder(other, theme_id),
+                                   _adder(self.conn, theme_id)))
+        return out
+
+    def theme_edits_in_conn(self: Store, other: sqlite3.Connection) -> FieldEdits:
+        """:meth:`theme_edits_in` of an open copy."""
+        from qualcoder_ahp.model.codebook_store import edits_differing
+
+        columns = "id, name, parent_id, description, inclusion, exclusion, examples, color"
+        theirs = {r[0]: Theme(r[0], r[1], r[2], r[3] or "", r[4] or "", r[5] or "",
+                              tuple(json.loads(r[6] or "[]")), color=r[7] or "")
+                  for r in other.execute(f"SELECT {columns} FROM themes")}
+        edits = edits_differing(other, theirs,
+                                {t.id: t for t in self.themes(include_inactive=True)})
+        scrub = self._incoming_scrub
+        if scrub is None:
+            return edits
+        # A field that differs only by what the merge redacted or dropped again is no
+        # edit to take (taking it would bring the names or quotes back).
+        out: FieldEdits = {}
+        for theme_id, fields in edits.items():
+            kept = {f: v for f, v in fields.items() if scrub(f, v[0]) != v[1]}
+            if kept:
+                out[theme_id] = kept
+        return out
+
+    def _redact_incoming(self: Store, other: sqlite3.Connection, label: str) -> int:
+        """Redact again what a copy made before this project's redaction brought back
+        (call inside the merge's transaction, after its themes and events are in).
+
+        ``qcahp redact`` keeps no list of the names it replaced (that list would hold
+        them), but the copy's codebook text still holds them where this project's has a
+        replacement (``Helen said ...`` there, ``[REDACTED] said ...`` here): each name so
+        found is replaced as the redaction replaced it, in the themes the copy added, its
+        ``theme_edit`` events merged in (and the redacted event's copy it brought again),
+        as :meth:`redact_codebook` does, with a ``redact`` event about the codebook.
+        Returns the replacements made.
+        """
+        from qualcoder_ahp.model.event_words import file_name
+        from qualcoder_ahp.privacy import NameRule, name_rewriter
+
+        pairs: dict[str, str] = {}
+        fields = "id, description, inclusion, exclusion, examples"
+        here = {r[0]: r[1:] for r in self.conn.execute(f"SELECT {fields} FROM themes")}
+        for theme_id, *theirs in other.execute(f"SELECT {fields} FROM themes"):
+            for there, mine in zip(theirs, here.get(theme_id, ()), strict=False):
+                if there and mine and there != mine:
+                    pairs.update(_replaced_names(there, mine))
+        if not pairs:
+            return 0
+        rules = [NameRule(name, token) for name, token in pairs.items()]
+        rewrite = name_rewriter(rules, "[REDACTED]")
+        scrub = self.codebook_scrub(lambda value: rewrite(value, False))
+        before = self._incoming_scrub
+        self._incoming_scrub = lambda f, v: rewrite(before(f, v) if before else v, False)
+        if not scrub:
+            return 0
+        pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in pairs),
+                             re.IGNORECASE)
+        count = sum(len(pattern.findall(v)) for v in scrub.old) + sum(
+            len(pattern.findall(self.conn.execute(
+                "SELECT payload FROM events WHERE id = ?", [i]).fetchone()[0]))
+            for i in scrub.events)
+        event_id = self.log_event(None, "redact", {
+            "codebook": True, "names": len(rules), "replacements": count,
+            "log_scrubbed": len(scrub.events), "merge": file_name(label),
+            "codebook_text": ("dropped" if scrub.source_dropped else
+                              "redacted" if scrub.source is not None else "none")})
+        self.apply_codebook_scrub(scrub, event_id)
+        return count
+
+    def _drop_withdrawn_examples(self: Store, other: sqlite3.Connection, gone: Gone) -> int:
+        """Drop again the codebook examples quoting a transcript withdrawn here that the
+        copy (made before the withdrawal, still holding the transcript) brought back: in
+        a theme it added, or its ``theme_edit`` events merged in. As ``qcahp withdraw``
+        finds them: an example of :data:`QUOTE_WORDS` words or more in the withdrawn
+        text (the copy's) and in no transcript here. Returns how many examples went."""
+        from qualcoder_ahp.model.withdraw_store import QUOTE_WORDS, _words
+
+        ids = sorted(gone.transcripts)
+        withdrawn = [_words(t) for (t,) in other.execute(
+            f"SELECT text FROM transcripts WHERE id IN ({','.join('?' * len(ids))})", ids)]
+        kept: list[str] | None = None
+        quoted: set[str] = set()
+
+        def drop(example: str) -> bool:
+            nonlocal kept
+            said = _words(example)
+            if len(said.split()) < QUOTE_WORDS or not any(said in w for w in withdrawn):
+                return False
+            if kept is None:  # read only when an example is in a withdrawn one
+                kept = [_words(t) for (t,) in self.conn.execute(
+                    "SELECT text FROM transcripts")]
+            if any(said in w for w in kept):
+                return False
+            quoted.add(example)
+            return True
+
+        scrub = self.codebook_scrub(lambda value: value, drop=drop)
+        before = self._incoming_scrub
+
+        def without(fname: str, value: str) -> str:
+            value = before(fname, value) if before else value
+            if fname != "examples":
+                return value
+            try:
+                listed = json.loads(value or "[]")
+            except ValueError:
+                return value
+            return json.dumps([e for e in listed if not (isinstance(e, str) and drop(e))]
+                              if isinstance(listed, list) else listed)
+
+        self._incoming_scrub = without
+        if not scrub:
+            return 0
+        row = self.conn.execute("SELECT MAX(id) FROM events WHERE kind = 'withdraw'").fetchone()
+        self.apply_codebook_scrub(scrub, int(row[0] or 0))
+        return len(quoted)
+
+    def where_coded(self: Store) -> CodedWhere:
+        """Where each coder's coding decisions (accept, adjust, reject, code, remove) were
+        made, as the log says: in this project, or in a copy merged here (``merged``
+        events, which keep the time each was made); when each coder first and last coded,
+        and when their work first reached this project (made here, or the merge that
+        brought it); with the merges made here and the copies' file names."""
+        kinds = ",".join(f"'{k}'" for k in CODING_KINDS)
+        merges = self.conn.execute(
+            "SELECT id, at, CASE WHEN json_valid(payload) THEN json_extract(payload, "
+            "'$.source') END FROM events WHERE kind = 'merge' ORDER BY id").fetchall()
+        out = CodedWhere({}, {}, len(merges), sorted({str(r[2]) for r in merges if r[2]}))
+        for name, merged, n, first, last, first_id in self.conn.execute(
+                "SELECT k.name, e.kind = 'merged', COUNT(*), MIN(e.at), MAX(e.at), "
+                "MIN(e.id) FROM events e JOIN coders k ON k.id = e.coder_id WHERE e.kind IN "
+                f"({kinds}) OR (e.kind = 'merged' AND json_valid(e.payload) AND "
+                f"json_extract(e.payload, '$.original_kind') IN ({kinds})) "
+                "GROUP BY k.name, e.kind = 'merged'"):
+            (out.in_copies if merged else out.here)[str(name)] = int(n)
+            # A merged event reached this project with the merge logged after it.
+            came = first if not merged else next(
+                (at for mid, at, _src in merges if mid > first_id), last)
+            for seen, value, pick in ((out.first, first, min), (out.last, last, max),
+                                      (out.arrived, came, min)):
+                seen[name] = pick(seen.get(name, value), value)
+        return out
+
     def _same_source(self: Store, source: str | None, name: str, version: int,
                      taken: set[int] | None = None) -> int | None:
         """The transcript here imported from the same file (``source_hash``), as
@@ -501,6 +692,73 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         return any(r[0] in here for r in other.execute("SELECT name FROM transcripts"))
 
 
+def placed_apart_line(store: Store, placed: PlacedApart, other: str) -> str:
+    """The merge's warning of a theme added apart under two parents: which, where each
+    has it, which place stands, and the command that moves it."""
+    here = (f"under {store.theme_path(placed.parent_here)!r}" if placed.parent_here
+            else "at the top level")
+    known = placed.parent_there is not None and placed.parent_there in {
+        t.id for t in store.themes()}
+    if placed.parent_there is None:
+        there, move = "at the top level", "--top-level"
+    else:
+        name = placed.parent_there_name or placed.parent_there
+        there = f"under {name!r}" + ("" if known else " (not in this codebook)")
+        move = f"--parent {placed.parent_there}"
+    by = f" by {placed.added_by}" if placed.added_by else ""
+    by_here = f" by {placed.added_here_by}" if placed.added_here_by else ""
+    fix = (f"; to put it where {other} has it: `qcahp codebook edit-theme {placed.theme} "
+           f"{move} --coder NAME`" if known or placed.parent_there is None else "")
+    return (f"warning: theme {placed.theme} ({placed.name!r}) was added{by} in {other} "
+            f"{there}, and apart{by_here} {here} in this project: it stays {here}, "
+            f"holding every coder's codings of it{fix}.")
+
+
+REPLACEMENT = re.compile(r"\[[^\[\]\s]{1,40}\]")
+"""What ``qcahp redact`` puts for a name: ``[REDACTED]``, ``[P01]``."""
+TOKEN = re.compile(r"\[[^\[\]\s]{1,40}\]|\w+(?:['\u2019]\w+)*|\S")
+
+
+def _replaced_names(there: str, here: str) -> dict[str, str]:
+    """The names a redaction replaced in ``here`` that ``there`` (the same text, as a copy
+    made before it holds it) still has: ``{"Helen": "[REDACTED]"}`` for ``Helen said`` and
+    ``[REDACTED] said``. Only a run of one to four words, starting with a capital, in the
+    place of one replacement counts (an edit that changed words is no redaction)."""
+    import difflib
+
+    a, b = TOKEN.findall(there), TOKEN.findall(here)
+    out: dict[str, str] = {}
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False
+                                                       ).get_opcodes():
+        words = a[i1:i2]
+        if (tag == "replace" and j2 - j1 == 1 and REPLACEMENT.fullmatch(b[j1])
+                and 1 <= len(words) <= 4 and words[0][:1].isupper()
+                and all(re.fullmatch(r"\w+(?:['\u2019]\w+)*", w) for w in words)
+                and not REPLACEMENT.fullmatch(words[0])):
+            out[" ".join(words)] = b[j1]
+    return out
+
+
+def _parent_name(conn: sqlite3.Connection, parent: str | None) -> str:
+    """A parent theme's name in ``conn`` (``""`` for the top level or one not there)."""
+    if parent is None:
+        return ""
+    row = conn.execute("SELECT name FROM themes WHERE id = ?", [parent]).fetchone()
+    return str(row[0]) if row else ""
+
+
+def _adder(conn: sqlite3.Connection, theme_id: str) -> str:
+    """Who added ``theme_id`` while coding in ``conn``'s project (its ``theme_add`` event,
+    made there or merged in there); ``""`` if no event says."""
+    row = conn.execute(
+        "SELECT k.name FROM events e JOIN coders k ON k.id = e.coder_id WHERE json_valid("
+        "e.payload) AND ((e.kind = 'theme_add' AND json_extract(e.payload, '$.theme_id') = ?) "
+        "OR (e.kind = 'merged' AND json_extract(e.payload, '$.original_kind') = 'theme_add' "
+        "AND json_extract(e.payload, '$.original.theme_id') = ?)) ORDER BY e.id DESC LIMIT 1",
+        [theme_id, theme_id]).fetchone()
+    return str(row[0]) if row else ""
+
+
 LISTED = 8
 """At most this many names in a refusal's list (then "and N more")."""
 
@@ -510,6 +768,49 @@ def _listed(names: list[str]) -> str:
     if len(names) <= LISTED:
         return ", ".join(names)
     return ", ".join(names[:LISTED]) + f" and {len(names) - LISTED} more"
+
+
+CODING_KINDS = ("accept", "adjust", "reject", "code", "remove")
+"""The kinds of event by which a coder codes (a decision on a suggestion, a hand coding
+or its removal): where they were made says where the coder coded."""
+
+
+@dataclass(frozen=True)
+class CodedWhere:
+    """Where the coders coded (:meth:`MergeMixin.where_coded`)."""
+
+    here: dict[str, int]
+    """Coder -> coding events made in this project."""
+    in_copies: dict[str, int]
+    """Coder -> coding events made in a copy of the project and merged here."""
+    merges: int
+    """The merges made here (``qcahp merge`` of a copy that brought something)."""
+    copies: list[str]
+    """The file names of the copies merged (each once)."""
+    first: dict[str, str] = field(default_factory=dict)
+    """Coder -> when they first coded (here or in their copy)."""
+    last: dict[str, str] = field(default_factory=dict)
+    """Coder -> when they last coded."""
+    arrived: dict[str, str] = field(default_factory=dict)
+    """Coder -> when their coding first reached this project (made here, or merged)."""
+
+
+@dataclass(frozen=True)
+class PlacedApart:
+    """A theme a copy's coder added under one parent and that is here, added apart,
+    under another: this project's place stands."""
+
+    theme: str
+    name: str
+    """Its name here."""
+    parent_here: str | None
+    parent_there: str | None
+    parent_there_name: str
+    """The copy's parent's name (``""``: the top level, or a folder not here)."""
+    added_by: str
+    """Who added it in the copy (``""`` if its log does not say)."""
+    added_here_by: str = ""
+    """Who added it here (or in a copy merged here before)."""
 
 
 @dataclass(frozen=True)

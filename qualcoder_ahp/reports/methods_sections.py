@@ -295,9 +295,13 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
                    round(100.0 * len(double) / total, 1) if total else None,
                    "qcahp agreement --by transcript", digits=1)
     idle = [c for c in coders if not any(c in who for who in raters.values())]
+    others: list[str] = []  # with one coder named: the others who coded the same
     if len(coders) == 1:
+        mine = set(raters)
         text = (f"One coder ({coders[0]}) coded {len({names[t] for t in raters})} of the "
-                f"{counted(total, 'transcript')}; no transcript was double-coded.")
+                f"{counted(total, 'transcript')}; ")
+        said, others = _others_said(store, coders[0], mine)
+        text += said
     elif idle:
         # "Two coders (ana and lead) have coded" of a lead who only reconciled: say what
         # each named coder did, and that one coded nothing.
@@ -322,13 +326,84 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
         text = (f"{counted(len(coders), 'coder').capitalize()} ({listed(list(coders))}) have "
                 f"coded: of the {counted(total, 'transcript')}, {listed(per_coder)}; "
                 f"{_double_said(len(double), total)}.")
-    if store.get_setting("blind", "0") == "1":
-        text += (" Blind coding is on in the project: in the workbench each coder sees "
-                 "only their own codings.")
-    else:
-        text += " Blind coding is off in the project (qcahp blind)."
+    text += _blind_said(store, coders if len(coders) > 1 else [*coders, *others])
+    if corpus is not None:
+        from qualcoder_ahp.agreement.compute import added_note
+
+        added = added_note(corpus)  # as `qcahp agreement` notes it under its table
+        if added:
+            text += " " + sentence(added)
     report.paragraphs.append((section, text))
     return corpus
+
+
+def _others_said(store: Store, coder: str, mine: set[int]) -> tuple[str, list[str]]:
+    """Whether other coders of the project coded the transcripts ``coder`` coded (one
+    coder named with ``--coders``), and who: ``no transcript was double-coded`` was said
+    of a transcript ben had coded too."""
+    others = [c for c in store.coders_who_coded() if c != coder]
+    if not others:
+        return "no other coder has coded a transcript.", []
+    both = _raters_of(store, [coder, *others], mine) if mine else {}
+    shared = {t for t, who in both.items() if coder in who and len(who) >= 2}
+    by = [c for c in others if any(c in both[t] for t in shared)]
+    if not shared:
+        return (f"no other coder coded {'it' if len(mine) == 1 else 'these'} ({listed(others)} "
+                f"coded others).", [])
+    n = number_word(len(shared)) if len(mine) < 10 else f"{len(shared):,}"
+    which = "it was" if len(mine) == 1 else f"{n} of them {'was' if len(shared) == 1 else 'were'}"
+    return (f"{which} coded by {listed(by)} too, not described here (`qcahp methods "
+            f"--coders {','.join([coder, *by])}` compares them).", by)
+
+
+def _raters_of(store: Store, coders: Sequence[str], transcripts: set[int]
+                   ) -> dict[int, set[str]]:
+    """Transcript id -> the ``coders`` who coded or decided in it, as ``collect`` counts
+    raters, for ``transcripts`` only."""
+    from qualcoder_ahp.agreement.compute import collect
+
+    corpus = collect(store, coders, transcript_ids=transcripts)
+    return {d.id: set(corpus.raters.get(d.id, ())) for d in corpus.transcripts}
+
+
+def _blind_said(store: Store, coders: Sequence[str]) -> str:
+    """Whether the coders could see each other's codings: coders who coded in their own
+    copies, merged here (``qcahp merge``), could not, whatever this project's blind
+    setting (it was said to be off, as if they had); those who coded in this project saw
+    them unless blind coding was on."""
+    blind = store.get_setting("blind", "0") == "1"
+    here = (" Blind coding is on in the project: in the workbench each coder sees only "
+            "their own codings." if blind else " Blind coding is off in the project "
+            "(qcahp blind).")
+    if len(coders) < 2:
+        return here
+    where = store.where_coded()
+    apart = [c for c in coders if where.in_copies.get(c) and not where.here.get(c)]
+    if not apart:
+        return here
+    files = where.copies
+    merged = (f"merged here with qcahp merge ({counted(where.merges, 'merge')} of "
+              f"{counted(len(files), 'copy', 'copies')}"
+              + (f": {listed(files)}" if 0 < len(files) <= 5 else "") + ")")
+    # Blind only if each such coder had done all their coding before any other coder's
+    # work reached this project: a copy made from it later could have held that work.
+    seen = [c for c in apart if any(
+        where.arrived.get(o, "~") <= where.last.get(c, "") for o in coders if o != c)]
+    copies = "their own copies" if len(apart) > 1 else "their own copy"
+    if seen:
+        return (f" {listed(apart)} coded in {copies} "
+                f"of the project, {merged}; {listed(seen)} coded on after another coder's "
+                "codings had reached this project, so a copy made from it since may have "
+                "held them." + (here if len(apart) < len(coders) else ""))
+    if len(apart) == len(coders):
+        return (f" Each coder coded in their own copy of the project, {merged}, so no "
+                "coder could see another's codings while coding: the coding was blind.")
+    rest = [c for c in coders if c not in apart]
+    setting = ("where blind coding is on (each coder sees only their own codings in the "
+               "workbench)" if blind else "where blind coding is off (qcahp blind), so "
+               "they could see the codings in it")
+    return (f" {listed(apart)} coded in {copies} of the project, {merged}, so could not "
+            f"see the other coders' codings while coding; {listed(rest)} coded in this project, {setting}.")
 
 
 def _double_said(double: int, total: int) -> str:
