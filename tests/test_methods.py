@@ -240,7 +240,7 @@ def test_one_coder_and_no_reconciliation_yet(tmp_path):
     assert value(found, "coder.ana.transcripts") == 1
     assert "agreement.units" not in found and "double_coded" not in found
     text = " ".join(run(db, "methods").split())
-    assert "One coder (ana) coded 1 of the two transcripts" in text
+    assert "One coder (ana) coded one of the two transcripts" in text
     assert "needs two or more coders" in text
     assert "No disagreements have been reconciled yet." in text
     assert "codebook \u201ctest\u201d" in text

@@ -38,7 +38,7 @@ def test_coders_who_coded_in_their_own_copies_coded_blind(tmp_path):
 def test_one_coder_named_is_told_who_else_coded_the_same_transcripts(tmp_path):
     text = _coders(_team(tmp_path), "--coders", "ana")
     assert "no transcript was double-coded" not in text
-    assert ("One coder (ana) coded 1 of the two transcripts; it was coded by ben too, not "
+    assert ("One coder (ana) coded one of the two transcripts; it was coded by ben too, not "
             "described here (`qcahp methods --coders ana,ben` compares them).") in text
 
 
@@ -47,7 +47,7 @@ def test_one_coder_alone_in_the_project_is_as_before(tmp_path):
     main.code(main.transcript("asha").id, "serendipity", "ana", 0, 22)
     main.close()
     text = _coders(tmp_path / "main.db")
-    assert "One coder (ana) coded 1 of the two transcripts; no other coder has coded" in text
+    assert "One coder (ana) coded one of the two transcripts; no other coder has coded" in text
     assert "Blind coding is off in the project (qcahp blind)." in text
 
 

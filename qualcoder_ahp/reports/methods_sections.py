@@ -298,8 +298,9 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
     others: list[str] = []  # with one coder named: the others who coded the same
     if len(coders) == 1:
         mine = set(raters)
-        text = (f"One coder ({coders[0]}) coded {len({names[t] for t in raters})} of the "
-                f"{counted(total, 'transcript')}; ")
+        n = len({names[t] for t in raters})
+        text = (f"One coder ({coders[0]}) coded {number_word(n) if total < 10 else f'{n:,}'} "
+                f"of the {counted(total, 'transcript')}; ")
         said, others = _others_said(store, coders[0], mine)
         text += said
     elif idle:
