@@ -1,0 +1,87 @@
+"""Problems an import audit left (session 24): a transcriber's notes with a time in them.
+
+Each test failed before its fix: Rev's ``[inaudible 00:00:05]`` kept its time in the stored
+text, where it counted as a word and showed in quotes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.importers import read_transcript
+from qualcoder_ahp.model.store import open_store
+
+REV = """Speaker 1 (00:00:01):
+So how did you start in nursing? [inaudible 00:00:05] Was it planned?
+
+Speaker 2 (00:00:08):
+Not really [crosstalk 00:00:09]. I fell into it [laughs]. My mother was a nurse
+[laughter 00:00:14] and she said try it, we met at 10:30 [sic] (back by 9:30).
+
+Speaker 1 (00:00:20):
+And then?
+
+Speaker 2 (00:00:22):
+Then I stayed. [inaudible 00:00:25 - 00:00:27] it was hard (inaudible, 00:00:29).
+"""
+
+
+def _turns(path: Path) -> list[tuple[str, str | None, str]]:
+    parsed = read_transcript(path)
+    return [(t.speaker, t.time, parsed.text[t.start:t.end]) for t in parsed.turns]
+
+
+def test_a_rev_note_keeps_its_words_and_leaves_its_time_out(tmp_path: Path) -> None:
+    path = tmp_path / "p01.txt"
+    path.write_text(REV, encoding="utf-8")
+    parsed = read_transcript(path)
+    assert _turns(path) == [
+        ("Speaker 1", "00:00:01", "So how did you start in nursing? [inaudible] Was it planned?"),
+        ("Speaker 2", "00:00:08", "Not really [crosstalk]. I fell into it [laughs]. My mother "
+         "was a nurse [laughter] and she said try it, we met at 10:30 [sic] (back by 9:30)."),
+        ("Speaker 1", "00:00:20", "And then?"),
+        ("Speaker 2", "00:00:22", "Then I stayed. [inaudible] it was hard (inaudible)."),
+    ]
+    assert ("the times in 5 transcriber's notes, such as '[inaudible 00:00:05]', are left "
+            "out of the text (not words; each turn keeps its own time)") in parsed.notes
+
+
+def test_every_format_with_such_notes_leaves_their_times_out(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Speaker 1 (00:00:01):")
+    document.add_paragraph("How did you start? [inaudible 00:00:05] Planned?")
+    document.add_paragraph("Speaker 2 (00:00:08):")
+    document.add_paragraph("Not really [crosstalk 00:00:09].")
+    document.save(tmp_path / "rev.docx")
+    assert [x[2] for x in _turns(tmp_path / "rev.docx")] == [
+        "How did you start? [inaudible] Planned?", "Not really [crosstalk]."]
+    (tmp_path / "otter.txt").write_text(
+        "Jane Doe  0:03\nHow did you start? [inaudible 0:05]\n\n"
+        "Mark Ellis  0:09\nI fell into it. [CROSSTALK 0:12] Really.\n", encoding="utf-8")
+    assert _turns(tmp_path / "otter.txt") == [
+        ("Jane Doe", "00:00:03", "How did you start? [inaudible]"),
+        ("Mark Ellis", "00:00:09", "I fell into it. [CROSSTALK] Really.")]
+    (tmp_path / "trint.txt").write_text(
+        "[00:00:03] Speaker 1\nHow did you start?\n\n[00:00:09] Speaker 2\n"
+        "I fell into it [inaudible at 00:00:10].\n\n[00:00:15] Speaker 1\n"
+        "And then?\n\n[00:00:18] Speaker 2\n(laughs 00:00:19) I stayed.\n", encoding="utf-8")
+    assert [x[2] for x in _turns(tmp_path / "trint.txt")] == [
+        "How did you start?", "I fell into it [inaudible].", "And then?", "(laughs) I stayed."]
+
+
+def test_the_times_of_notes_are_not_counted_as_words(tmp_path: Path) -> None:
+    path = tmp_path / "p01.txt"
+    path.write_text(REV, encoding="utf-8")
+    db = tmp_path / "x.db"
+    result = CliRunner().invoke(cli, ["--db", str(db), "import", str(path)])
+    assert result.exit_code == 0, result.output
+    with open_store(db) as store:
+        (info,) = store.transcripts()
+        assert "00:00:05" not in store.transcript_text(info.id)
+    # Not 54: the times inside the five notes are not among them.
+    assert "imported   p01 (v1, 48 words, 4 turns)" in result.output
