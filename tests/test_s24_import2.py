@@ -85,3 +85,45 @@ def test_the_times_of_notes_are_not_counted_as_words(tmp_path: Path) -> None:
         assert "00:00:05" not in store.transcript_text(info.id)
     # Not 54: the times inside the five notes are not among them.
     assert "imported   p01 (v1, 48 words, 4 turns)" in result.output
+
+
+# ------------------------------------------------------- Word comments, Strict Open XML
+def _strict(plain: Path, out: Path) -> Path:
+    """``plain`` as Word saves it with "Strict Open XML Document (*.docx)"."""
+    import zipfile
+
+    names = {
+        b"http://schemas.openxmlformats.org/wordprocessingml/2006/main":
+            b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships",
+        b"http://schemas.openxmlformats.org/drawingml/2006/main":
+            b"http://purl.oclc.org/ooxml/drawingml/main",
+    }
+    with zipfile.ZipFile(plain) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            part = src.read(info.filename)
+            for old, new in names.items():
+                part = part.replace(old, new)
+            dst.writestr(info, part)
+    return out
+
+
+def test_codings_import_reads_a_word_file_saved_as_strict_open_xml(
+        project, tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """`qcahp import` reads a Strict Open XML .docx (2226e69); `codings import` found no
+    body and no comments in one ('word/document.xml has no body')."""
+    from tests.test_word_comments import ORIGINAL, codings, word
+
+    monkeypatch.chdir(tmp_path)
+    paras = list(ORIGINAL)
+    paras[2] = "**Ana:** {1}It was luck.{/1} I\u2019d say it\u2019s luck."
+    plain = word(tmp_path / "plain.docx", paras, {1: "luck"})
+    strict = _strict(plain, tmp_path / "ana.docx")
+    result = CliRunner().invoke(cli, ["--db", "qcahp.db", "codings", "import", str(strict),
+                                      "--coder", "ana"])
+    assert result.exit_code == 0, result.output
+    assert codings(project, "ana") == [("luck", "It was luck.", None)]
+
+
+from tests.test_word_comments import project  # noqa: E402,F401  (the fixture)

@@ -142,12 +142,13 @@ def read_word(path: str | Path, max_bytes: int = MAX_BYTES) -> WordDocument:
     Raises:
         ImportFailed: one line naming the file: not a Word file, damaged, too large.
     """
-    from qualcoder_ahp.importers.formats import _check_parts, _check_zip
+    from qualcoder_ahp.importers.formats import _check_parts, _check_zip, transitional
 
     file = Path(path)
     data = read_bytes(file, max_bytes=max_bytes)
     _check_zip(data, file, "Word .docx", "word/document.xml")
     _check_parts(data, file, "Word .docx", ("word/document.xml",))
+    data = transitional(data)  # Word's "Strict Open XML Document": other namespace names
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = set(zf.namelist())
         rels = _targets(zf, names)
