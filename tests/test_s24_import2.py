@@ -127,3 +127,34 @@ def test_codings_import_reads_a_word_file_saved_as_strict_open_xml(
 
 
 from tests.test_word_comments import project  # noqa: E402,F401  (the fixture)
+
+
+def test_codings_import_places_a_comment_on_a_note_stored_without_its_time(
+        tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    """The transcript stores `[inaudible]`; the commented Word file, the same Rev file,
+    has `[inaudible 00:00:05]`: the passage was in no transcript of the project."""
+    from qualcoder_ahp.records import Codebook, Theme
+    from tests.test_word_comments import codings, word
+
+    monkeypatch.chdir(tmp_path)
+    paras = ["Speaker 1 (00:00:01):",
+             "So how did you start? {1}[inaudible 00:00:05] Was it planned?{/1}",
+             "Speaker 2 (00:00:08):", "Not really [crosstalk 00:00:09]. {2}I fell into it."
+             "{/2}", "Speaker 1 (00:00:20):", "And then?", "Speaker 2 (00:00:22):",
+             "Then I stayed {3}[laughs 00:00:25]{/3}."]
+    word(tmp_path / "rev.docx", [p.replace("{1}", "").replace("{/1}", "").replace(
+        "{2}", "").replace("{/2}", "").replace("{3}", "").replace("{/3}", "")
+        for p in paras], {})
+    runner = CliRunner()
+    result = runner.invoke(cli, ["--db", "qcahp.db", "import", "rev.docx"])
+    assert result.exit_code == 0, result.output
+    with open_store(tmp_path / "qcahp.db") as store:
+        store.save_codebook(Codebook("Small", (Theme("start", "Start", None, position=0),)))
+    word(tmp_path / "coded.docx", paras, {1: "start", 2: "start", 3: "start"})
+    result = runner.invoke(cli, ["--db", "qcahp.db", "codings", "import", "coded.docx",
+                                 "--coder", "ana"])
+    assert result.exit_code == 0, result.output
+    with open_store(tmp_path / "qcahp.db") as store:
+        assert codings(store, "ana") == [("start", "[inaudible] Was it planned?", None),
+                                         ("start", "I fell into it.", None),
+                                         ("start", "[laughs]", None)]
