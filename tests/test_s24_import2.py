@@ -158,3 +158,65 @@ def test_codings_import_places_a_comment_on_a_note_stored_without_its_time(
         assert codings(store, "ana") == [("start", "[inaudible] Was it planned?", None),
                                          ("start", "I fell into it.", None),
                                          ("start", "[laughs]", None)]
+
+
+# ------------------------------------------------ short files: one turn a speaker
+def test_a_time_and_a_name_above_each_turn_of_a_short_file_are_speakers(
+        tmp_path: Path) -> None:
+    """`00:00:03 Jane Doe` and the words below, one turn each: a name that heads one
+    such line was read as speech, and the file was one (unlabelled) turn."""
+    cases = {
+        "nvivo.txt": "00:00:03 Jane Doe\nHow did you start in nursing, and why?\n\n"
+                     "00:00:09 Mark Ellis\nI fell into it, really. My mother was a nurse "
+                     "and she said try it, so I did.\n",
+        "trint.txt": "[00:00:03] Speaker 1\nHow did you start?\n\n[00:00:09] Speaker 2\n"
+                     "I fell into it, really.\n\n[00:00:15] Speaker 1\nAnd then?\n",
+        "role.txt": "[00:00:03] Interviewer\nHow did you start?\n\n[00:00:09] Mark Ellis\n"
+                    "I fell into it.\n",
+    }
+    expected = {
+        "nvivo.txt": [("Jane Doe", "interviewer", "00:00:03"),
+                      ("Mark Ellis", "participant", "00:00:09")],
+        "trint.txt": [("Speaker 1", "interviewer", "00:00:03"),
+                      ("Speaker 2", "participant", "00:00:09"),
+                      ("Speaker 1", "interviewer", "00:00:15")],
+        "role.txt": [("Interviewer", "interviewer", "00:00:03"),
+                     ("Mark Ellis", "participant", "00:00:09")],
+    }
+    for name, text in cases.items():
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        parsed = read_transcript(path)
+        assert [(t.speaker, t.role, t.time) for t in parsed.turns] == expected[name], name
+        assert parsed.text.startswith("How did you start"), parsed.text
+
+
+def test_stamped_lines_of_speech_are_still_speech(tmp_path: Path) -> None:
+    """Lines stamped with a time in one paragraph, or a file whose paragraphs do not all
+    open with one, name no speaker."""
+    path = tmp_path / "notes.txt"
+    path.write_text("Notes from the visit.\n\nWe arrived late.\n\n00:00:05 Right\nso we "
+                    "began.\n\n00:00:09 Okay\nthen we left.\n", encoding="utf-8")
+    assert {t.speaker for t in read_transcript(path).turns} == {"(unlabelled)"}
+
+
+def test_one_turn_each_the_one_who_asks_is_the_interviewer(tmp_path: Path) -> None:
+    """The one who spoke more words was taken for the participant, whatever they said;
+    the note saying the roles were guessed stays."""
+    path = tmp_path / "otter.txt"
+    path.write_text("Jane Doe  0:03\nSo, thinking back over the years, how did you first "
+                    "start in nursing?\n\nMark Ellis  0:09\nBy chance, really.\n",
+                    encoding="utf-8")
+    parsed = read_transcript(path)
+    assert [(t.speaker, t.role) for t in parsed.turns] == [
+        ("Jane Doe", "interviewer"), ("Mark Ellis", "participant")]
+    assert any(n.startswith("no speaker is labelled interviewer or participant: Mark Ellis "
+                            "as the participant, Jane Doe as the interviewer")
+               for n in parsed.notes)
+    # Where the one who speaks more asks nothing, they stay the participant.
+    path.write_text("Jane Doe  0:03\nTell me about it.\n\nMark Ellis  0:09\nI fell into it "
+                    "by chance, really, and stayed.\n", encoding="utf-8")
+    assert [t.role for t in read_transcript(path).turns] == ["interviewer", "participant"]
+    path.write_text("Jane Doe  0:03\nWhy that ward?\n\nMark Ellis  0:09\nWhy not? It was "
+                    "close to home and the team was good.\n", encoding="utf-8")
+    assert [t.role for t in read_transcript(path).turns] == ["interviewer", "participant"]
