@@ -40,16 +40,23 @@ _MARK = re.compile(
     rf")[ \t]*(?P<close>[\])])")
 
 
+def _notes(text: str) -> list[re.Match[str]]:
+    # "(laughs 00:05]" is not one note.
+    return [m for m in _MARK.finditer(text)
+            if (m.group("open") == "[") == (m.group("close") == "]")]
+
+
+def timed_notes(text: str) -> list[str]:
+    """The transcriber's notes with a time in ``text``, as written
+    (``[inaudible 00:00:05]``)."""
+    return [m.group() for m in _notes(text)]
+
+
 def timed_marks(text: str) -> list[tuple[int, int]]:
     """The ``[start, end)`` spans of the times (with what joins them to the words) in
     the bracketed notes of ``text``: `` 00:00:05`` in ``[inaudible 00:00:05]``."""
-    spans = []
-    for m in _MARK.finditer(text):
-        if (m.group("open") == "[") != (m.group("close") == "]"):
-            continue  # "(laughs 00:05]" is not one note
-        group = "after" if m.group("after") is not None else "before"
-        spans.append(m.span(group))
-    return spans
+    return [m.span("after" if m.group("after") is not None else "before")
+            for m in _notes(text)]
 
 
 def untimed(text: str) -> tuple[str, int]:
@@ -65,4 +72,4 @@ def untimed(text: str) -> tuple[str, int]:
     return "".join(parts), len(spans)
 
 
-__all__ = ["timed_marks", "untimed"]
+__all__ = ["timed_marks", "timed_notes", "untimed"]

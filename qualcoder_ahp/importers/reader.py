@@ -19,7 +19,7 @@ from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.blocks import HEADING, Block, text_blocks
 from qualcoder_ahp.importers.chat import chat_blocks
 from qualcoder_ahp.importers.header import drop_footer, header_interviewers, split_header
-from qualcoder_ahp.importers.marks import untimed
+from qualcoder_ahp.importers.marks import timed_notes, untimed
 from qualcoder_ahp.importers.normalise import MAX_BYTES, read_text
 from qualcoder_ahp.importers.numbered import line_numbers_note, without_line_numbers
 from qualcoder_ahp.importers.pasted_cues import (
@@ -236,7 +236,7 @@ def _untimed_notes(drafts: list[tuple[str, str | None, str]]
     for speaker, time, text in drafts:
         kept, n = untimed(text)
         if n and not first:
-            first = next(m.group() for m in _NOTE_SHOWN.finditer(text) if untimed(m.group())[1])
+            first = timed_notes(text)[0]
         count += n
         out.append((speaker, time, kept))
     if not count:
@@ -244,9 +244,6 @@ def _untimed_notes(drafts: list[tuple[str, str | None, str]]
     said = (f"the times in {count} transcriber's notes, such as {first!r}, are" if count > 1
             else f"the time in the transcriber's note {first!r} is")
     return out, f"{said} left out of the text (not words; each turn keeps its own time)"
-
-
-_NOTE_SHOWN = re.compile(r"[\[(][^\[\]()\n]{1,80}[\])]")
 
 
 def _headings_left_out(blocks: list[Block], text: str) -> list[str]:
