@@ -49,6 +49,24 @@ def test_a_rev_note_keeps_its_words_and_leaves_its_time_out(tmp_path: Path) -> N
             "out of the text (not words; each turn keeps its own time)") in parsed.notes
 
 
+def test_a_note_in_a_turn_with_no_time_keeps_its_time(tmp_path: Path) -> None:
+    """Rev's export without timestamps: the note's time is the only place in the
+    recording the transcript gives."""
+    path = tmp_path / "p02.txt"
+    path.write_text("Speaker 1:\nHow did you start? [inaudible 00:00:05]\n\n"
+                    "Speaker 2:\nBy chance [crosstalk 00:00:09].\n", encoding="utf-8")
+    assert [x[2] for x in _turns(path)] == ["How did you start? [inaudible 00:00:05]",
+                                            "By chance [crosstalk 00:00:09]."]
+    assert not any("transcriber's note" in n for n in read_transcript(path).notes)
+    path.write_text("Speaker 1 (00:00:01):\nHow did you start? [inaudible 00:00:05]\n\n"
+                    "Speaker 2:\nBy chance [crosstalk 00:00:09].\n", encoding="utf-8")
+    assert [x[2] for x in _turns(path)] == ["How did you start? [inaudible]",
+                                            "By chance [crosstalk 00:00:09]."]
+    assert ("the time in the transcriber's note '[inaudible 00:00:05]' is left out of the "
+            "text (not words; each turn keeps its own time); 1 in a turn with no time keeps "
+            "its time, the only place in the recording it gives") in read_transcript(path).notes
+
+
 def test_every_format_with_such_notes_leaves_their_times_out(tmp_path: Path) -> None:
     import docx
 

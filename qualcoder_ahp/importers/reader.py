@@ -229,11 +229,18 @@ def _untimed_notes(drafts: list[tuple[str, str | None, str]]
                    ) -> tuple[list[tuple[str, str | None, str]], str | None]:
     """The turns with the times of the transcriber's notes in them left out
     (``[inaudible 00:00:05]`` is stored as ``[inaudible]``: the time counted as a word
-    and showed in quotes; the turn keeps its own time), and the note saying so."""
+    and showed in quotes; the turn keeps its own time), and the note saying so.
+
+    In a turn with no time of its own (Rev's export without timestamps) a note keeps its
+    time: the only place in the recording the transcript gives, to listen again."""
     out: list[tuple[str, str | None, str]] = []
-    count = 0
+    count = kept_times = 0
     first = ""
     for speaker, time, text in drafts:
+        if time is None:
+            kept_times += len(timed_notes(text))
+            out.append((speaker, time, text))
+            continue
         kept, n = untimed(text)
         if n and not first:
             first = timed_notes(text)[0]
@@ -243,7 +250,12 @@ def _untimed_notes(drafts: list[tuple[str, str | None, str]]
         return drafts, None
     said = (f"the times in {count} transcriber's notes, such as {first!r}, are" if count > 1
             else f"the time in the transcriber's note {first!r} is")
-    return out, f"{said} left out of the text (not words; each turn keeps its own time)"
+    also = ("" if not kept_times else
+            "; 1 in a turn with no time keeps its time, the only place in the recording it "
+            "gives" if kept_times == 1 else f"; {kept_times} in turns with no time keep "
+            "theirs, the only place in the recording they give")
+    return out, (f"{said} left out of the text (not words; each turn keeps its own "
+                 f"time){also}")
 
 
 def _headings_left_out(blocks: list[Block], text: str) -> list[str]:
