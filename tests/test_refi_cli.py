@@ -123,8 +123,9 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     store.close()
     result = CliRunner().invoke(cli, ["refi", "import", str(path), "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert f"Would import {path} (project): 2 themes, 1 coder, 1 transcript, 2 codings." \
-        in result.stdout
+    # (a participant for the source no case names, as qcahp import names one: session 24)
+    assert (f"Would import {path} (project): 2 themes, 1 coder, 1 transcript, 2 codings, "
+            "1 participant.") in result.stdout
     store = open_store(db)
     try:
         assert table_counts(store) == before

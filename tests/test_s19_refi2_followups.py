@@ -57,7 +57,9 @@ def test_one_user_file_codings_that_name_no_user_are_that_users(tmp_path: Path) 
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines()[1:] == [
         "2 codings and 1 memo name no coder: attributed to Sam, the file's only user "
-        "(--default-coder NAME gives them to another coder)."]
+        "(--default-coder NAME gives them to another coder).",
+        "Source 'Amira' has no case: it is the participant named as its transcript, as "
+        "`qcahp import` names one after its file."]  # (session 24)
     with sqlite3.connect(tmp_path / "p.db") as conn:
         assert [r[0] for r in conn.execute("SELECT name FROM coders")] == ["Sam"]
         assert conn.execute("SELECT DISTINCT k.name FROM codings c JOIN coders k ON "

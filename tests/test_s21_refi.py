@@ -137,13 +137,16 @@ def test_a_user_the_file_does_not_list_is_a_coder_of_their_own(tmp_path: Path) -
     assert result.exit_code == 0, result.output
     ghost, other = GHOST.lower(), OTHER.lower()
     assert result.stdout.splitlines() == [
-        f"Imported {path} (project): 2 themes, 3 coders, 1 transcript, 3 codings, 1 memo.",
+        f"Imported {path} (project): 2 themes, 3 coders, 1 transcript, 3 codings, 1 memo, "
+        "1 participant.",  # (named as its transcript, as qcahp import names one: s24)
         f"1 coding and 1 memo name a user the file does not list ({ghost}): kept apart as "
         "the new coder 'unknown user b2000000' (name the coder with qcahp coders rename, "
         f"or give them to a coder of yours with --coder-map \"{ghost}=NAME\").",
         f"1 coding names a user the file does not list ({other}): kept apart as the new "
         f"coder 'unknown user {other}' (name the coder with qcahp coders rename, or give "
-        f"it to a coder of yours with --coder-map \"{other}=NAME\")."]
+        f"it to a coder of yours with --coder-map \"{other}=NAME\").",
+        "Source 'Amira' has no case: it is the participant named as its transcript, as "
+        "`qcahp import` names one after its file."]
     with sqlite3.connect(tmp_path / "p.db") as conn:
         coders = dict(conn.execute("SELECT name, guid FROM coders"))
         assert coders == {"Sam": SAM.lower(), "unknown user b2000000": ghost,
@@ -187,7 +190,7 @@ def test_an_unlisted_user_can_be_given_to_a_coder(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0] == (f"Imported {path} (project): 2 themes, 2 coders, 1 transcript, "
-                        "2 codings.")  # Sam, listed with no work of theirs, and lee
+                        "2 codings, 1 participant.")  # Sam, listed with no work, and lee
     assert lines[1] == (f"1 coding names a user the file does not list ({GHOST.lower()}): "
                         "given to the coder 'kim' here.")
     assert lines[2] == (f"1 coding names a user the file does not list ({OTHER.lower()}): "

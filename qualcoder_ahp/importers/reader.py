@@ -19,6 +19,7 @@ from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.blocks import HEADING, Block, text_blocks
 from qualcoder_ahp.importers.chat import chat_blocks
 from qualcoder_ahp.importers.header import drop_footer, header_interviewers, split_header
+from qualcoder_ahp.importers.marks import timed_notes, untimed
 from qualcoder_ahp.importers.normalise import MAX_BYTES, read_text
 from qualcoder_ahp.importers.numbered import line_numbers_note, without_line_numbers
 from qualcoder_ahp.importers.pasted_cues import (
@@ -200,6 +201,9 @@ def read_transcript(
     drafts = merge_aliases(drafts)
     if not drafts:
         raise ImportFailed("no transcript text found in the file", path=str(file))
+    drafts, timed = _untimed_notes(drafts)
+    if timed is not None:
+        notes.append(timed)
     for label, lines in unread_labels(blocks, {d[0] for d in drafts}).items():
         notes.append(f"{label!r} opens {lines} lines but is read as speech, not as a "
                      "speaker (a label is written as a name); if it is one, import with "
@@ -219,6 +223,39 @@ def read_transcript(
         notes.append(f"{many}{first!r} (a title or section heading, not spoken) "
                      f"{'are' if len(dropped) > 1 else 'is'} left out of the text")
     return ReadTranscript(text, turns, fmt, split_sentences(text, turns), notes, header)
+
+
+def _untimed_notes(drafts: list[tuple[str, str | None, str]]
+                   ) -> tuple[list[tuple[str, str | None, str]], str | None]:
+    """The turns with the times of the transcriber's notes in them left out
+    (``[inaudible 00:00:05]`` is stored as ``[inaudible]``: the time counted as a word
+    and showed in quotes; the turn keeps its own time), and the note saying so.
+
+    In a turn with no time of its own (Rev's export without timestamps) a note keeps its
+    time: the only place in the recording the transcript gives, to listen again."""
+    out: list[tuple[str, str | None, str]] = []
+    count = kept_times = 0
+    first = ""
+    for speaker, time, text in drafts:
+        if time is None:
+            kept_times += len(timed_notes(text))
+            out.append((speaker, time, text))
+            continue
+        kept, n = untimed(text)
+        if n and not first:
+            first = timed_notes(text)[0]
+        count += n
+        out.append((speaker, time, kept))
+    if not count:
+        return drafts, None
+    said = (f"the times in {count} transcriber's notes, such as {first!r}, are" if count > 1
+            else f"the time in the transcriber's note {first!r} is")
+    also = ("" if not kept_times else
+            "; 1 in a turn with no time keeps its time, the only place in the recording it "
+            "gives" if kept_times == 1 else f"; {kept_times} in turns with no time keep "
+            "theirs, the only place in the recording they give")
+    return out, (f"{said} left out of the text (not words; each turn keeps its own "
+                 f"time){also}")
 
 
 def _headings_left_out(blocks: list[Block], text: str) -> list[str]:

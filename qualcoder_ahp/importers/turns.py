@@ -390,8 +390,9 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
     # paragraph of a conversation whose other labels are certain; not a single letter
     # ("a: stay in post" / "b: leave", options read out, are speech).
     once: set[str] = set()
+    laid_out = _time_first_layout(found)
     for name in loose | time_first:
-        if lines_of[name.lower()] >= 2:
+        if lines_of[name.lower()] >= 2 or name in time_first and name in laid_out:
             strong.add(name)
         elif name in loose and name in heads and len(name) > 1:
             once.add(name)
@@ -408,6 +409,22 @@ def accepted_labels(blocks: list[Block], interviewers: Iterable[str] = ()) -> se
     if sure or len(at_start - once) >= 2:
         sure |= at_start
     return sure
+
+
+def _time_first_layout(found: list[tuple[Block, list[_Label | None]]]) -> set[str]:
+    """The names of ``00:00:03 Jane Doe`` lines in a file laid out in them: every
+    paragraph (but a first, a title) opens with such a line and has words below it, and
+    two or more names do. In a short file each speaker may head one (one turn each), and
+    a name that heads one line was read as speech: both turns were one ``(unlabelled)``
+    turn with the times and names in its text."""
+    heads = [labels[0] if labels and labels[0] is not None and labels[0].time_first
+             and len(block.lines) > 1 else None for block, labels in found]
+    if len(heads) >= 2 and heads[0] is None:
+        heads = heads[1:]
+    names = {x.name for x in heads if x is not None}
+    if len(heads) < 2 or None in heads or len(names) < 2:
+        return set()
+    return names
 
 
 def _schedule(times: list[str | None]) -> bool:
@@ -1102,19 +1119,26 @@ def _answerer(top: str, rest: list[str], turns: list[tuple[str, str | None, str]
     An interviewer who asks long questions of a participant who answers briefly spoke
     more words, and was taken for the participant (``JS`` / ``KM``, otter.ai's ``Speaker
     1`` / ``Speaker 2``): every question then got suggestions, and every answer none.
+
+    In a short file (one turn a speaker) a turn ending with a question asks, where another
+    speaker's one turn asks nothing: the one who spoke more was taken for the participant
+    whatever they said (``How did you start in nursing, and why?`` / ``By chance.``).
     """
     asked: Counter[str] = Counter()
     spoke: Counter[str] = Counter()
+    ends: Counter[str] = Counter()
     for speaker, _, text in turns:
         spoke[speaker] += 1
         asked[speaker] += "?" in text
+        ends[speaker] += text.rstrip().endswith("?")
 
     def share(name: str) -> float:
         return asked[name] / spoke[name]
 
-    if spoke[top] < 2 or share(top) < 0.5:
+    if not (spoke[top] >= 2 and share(top) >= 0.5 or spoke[top] == 1 and ends[top] == 1):
         return top
-    answering = [n for n in rest if spoke[n] >= 2 and share(n) <= 0.25]
+    answering = [n for n in rest if n != top and (
+        spoke[n] >= 2 and share(n) <= 0.25 or spoke[n] == 1 and asked[n] == 0)]
     if not answering:
         return top
     return max(answering, key=lambda n: (words[n], -list(words).index(n)))

@@ -34,6 +34,7 @@ from typing import Any
 
 from qualcoder_ahp.errors import ImportFailed
 from qualcoder_ahp.importers.blocks import TIME
+from qualcoder_ahp.importers.marks import timed_marks, untimed
 from qualcoder_ahp.importers.normalise import MAX_BYTES, normalise, read_bytes
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -64,8 +65,12 @@ _DASHES = re.compile(r"-{2,}")
 def fold(text: str) -> str:
     """``text`` as passages are compared: quotes, dashes and ellipses plain, invisible
     characters gone, case folded, every run of whitespace (line breaks too) one space,
-    and ``--`` one dash (as Word turns ``--`` into a dash). Same as :func:`fold_map`'s
-    text, at C speed (used on every transcript to find the one a document is)."""
+    and ``--`` one dash (as Word turns ``--`` into a dash), and the times in a
+    transcriber's notes left out (``[inaudible 00:00:05]`` is stored as ``[inaudible]``,
+    :mod:`qualcoder_ahp.importers.marks`; a transcript stored before then kept them). Same
+    as :func:`fold_map`'s text, at C speed (used on every transcript to find the one a
+    document is)."""
+    text = untimed(text)[0]
     return _DASHES.sub("-", _SPACES.sub(" ", text.translate(_FOLD).casefold()))
 
 
@@ -77,7 +82,13 @@ def fold_map(text: str) -> tuple[str, list[int], list[int]]:
     starts: list[int] = []
     ends: list[int] = []
     last = ""
+    skip = iter(timed_marks(text))
+    cut = next(skip, None)
     for i, ch in enumerate(text):
+        while cut is not None and i >= cut[1]:
+            cut = next(skip, None)
+        if cut is not None and cut[0] <= i:
+            continue  # the time in "[inaudible 00:00:05]"
         for c in ch.translate(_FOLD).casefold():
             if c.isspace():
                 c = " "
@@ -142,12 +153,13 @@ def read_word(path: str | Path, max_bytes: int = MAX_BYTES) -> WordDocument:
     Raises:
         ImportFailed: one line naming the file: not a Word file, damaged, too large.
     """
-    from qualcoder_ahp.importers.formats import _check_parts, _check_zip
+    from qualcoder_ahp.importers.formats import _check_parts, _check_zip, transitional
 
     file = Path(path)
     data = read_bytes(file, max_bytes=max_bytes)
     _check_zip(data, file, "Word .docx", "word/document.xml")
     _check_parts(data, file, "Word .docx", ("word/document.xml",))
+    data = transitional(data)  # Word's "Strict Open XML Document": other namespace names
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = set(zf.namelist())
         rels = _targets(zf, names)

@@ -16,12 +16,13 @@ found as it is.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from qualcoder_ahp.refi.reader import RefiData, read_refi
+from qualcoder_ahp.refi.reader import ImportCase, RefiData, read_refi
 from qualcoder_ahp.refi.speakers import OffsetMap, label_text
 
 if TYPE_CHECKING:
@@ -310,6 +311,7 @@ def import_file(
     """
     data = read_refi(path, progress)
     _match_held_forms(store, data)
+    _own_participants(store, data)
     stats = store.refi_import(data, coder_map=coder_map, default_coder=default_coder,
                               new_version=new_version, dry_run=dry_run,
                               transcript_clash=transcript_clash, code_clash=code_clash)
@@ -333,6 +335,46 @@ def import_file(
                         attributed=stats.pop("attributed", None), notices=data.notices,
                         unlisted=unlisted, consensus=consensus, new_versions=new_versions,
                         clashes=clashes, matched=matched)
+
+
+def _own_participants(store: Store, data: RefiData) -> None:
+    """A case, so a participant, for each new transcript no case of another tool's file
+    names, named as the transcript is: ``qcahp import`` names every transcript's
+    participant (after its file), and a transcript with none is left out of every report
+    by participant. One case for the versions of one transcript.
+
+    Not for a file this tool exported (a transcript it wrote with no case had no
+    participant, as a focus group may have none), nor for a source the project holds
+    already or whose name a transcript here has (its participant is the project's).
+    """
+    if data.origin.lower().startswith("qualcoder_ahp"):
+        return
+    cased = {guid for case in data.cases for guid in case.source_guids}
+    here = {info.name.casefold() for info in store.transcripts()}
+    gone = store.withdrawn_participants()
+    made: dict[str, int] = {}
+    for source in data.sources:
+        name = source.version[0] if source.version else source.name
+        if (source.guid in cased or name.casefold() in here or name in gone
+                or store.refi_find_transcript(text=source.text) is not None
+                or store.refi_find_transcript(guid=source.guid) is not None):
+            continue
+        if name in made:
+            case = data.cases[made[name]]
+            data.cases[made[name]] = replace(case, source_guids=(*case.source_guids,
+                                                                 source.guid))
+            continue
+        made[name] = len(data.cases)
+        data.cases.append(ImportCase(
+            str(uuid.uuid5(uuid.NAMESPACE_URL, f"refi-case:{source.guid}")), name, {},
+            (source.guid,)))
+    if made:
+        listed = ", ".join(repr(n) for n in list(made)[:3]) + (
+            f" and {len(made) - 3} more" if len(made) > 3 else "")
+        which = (f"Source {listed} has no case: it is" if len(made) == 1
+                 else f"Sources {listed} have no case: each is")
+        data.notices.append(f"{which} the participant named as its transcript, as `qcahp "
+                            "import` names one after its file.")
 
 
 def _match_held_forms(store: Store, data: RefiData) -> None:

@@ -249,6 +249,11 @@ DROPPED: dict[str, tuple[str, str, str]] = {
                     "a stretch of a recording has no place in a transcript"),
     "whole": ("source coded as a whole", "sources coded as a whole",
               "codings here are of passages of text"),
+    "rich-text": ("source whose text came from its document, without its codings' places",
+                  "sources whose text came from their documents, without their codings' "
+                  "places",
+                  "a coding's place counts characters of a plain text the file does not "
+                  "include"),
     "set": ("set", "sets", "there are no sets of codes or documents here"),
     "link": ("link", "links", "there are no links between codes or memos here"),
     "graph": ("graph", "graphs", "there are no network views here"),
@@ -658,20 +663,10 @@ def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
         data.warnings.append(f"{label}: no plain text (plainTextPath or PlainTextContent); "
                              "skipped")
         return None
-    if archive is None:
-        data.warnings.append(f"{label}: text is in {path!r}, outside this file; skipped")
+    candidates = _candidates(path, archive, label, data)
+    if candidates is None:
         return None
-    name = path
-    if name.lower().startswith("internal://"):
-        name = name[len("internal://"):]
-        candidates = [f"sources/{name}", name]
-    elif "://" in name or name.startswith(("/", "\\")):
-        data.warnings.append(f"{label}: text is an external file {path!r}; skipped")
-        return None
-    else:
-        candidates = [name, f"sources/{name}"]
-    # Some tools percent-encode the file name in the path (My%20Interview.txt).
-    candidates += [unquote(c) for c in candidates if unquote(c) != c]
+    assert archive is not None  # (no candidates without one)
     for candidate in candidates:
         stored = archive.find(candidate)
         if stored is not None:
@@ -700,6 +695,70 @@ def _text_of(element: etree._Element, archive: SafeZip | None, label: str,
                            "missing from it; copy or export it again", path=archive.path)
     data.warnings.append(f"{label}: {path!r} is missing from the archive; skipped")
     return None
+
+
+def _candidates(path: str, archive: SafeZip | None, label: str,
+                data: RefiData) -> list[str] | None:
+    """The names in the archive a source's ``plainTextPath`` or ``richTextPath`` may
+    have; None, with a warning, for a file outside the archive."""
+    if archive is None:
+        data.warnings.append(f"{label}: text is in {path!r}, outside this file; skipped")
+        return None
+    name = path
+    if name.lower().startswith("internal://"):
+        name = name[len("internal://"):]
+        candidates = [f"sources/{name}", name]
+    elif "://" in name or name.startswith(("/", "\\")):
+        data.warnings.append(f"{label}: text is an external file {path!r}; skipped")
+        return None
+    else:
+        candidates = [name, f"sources/{name}"]
+    # Some tools percent-encode the file name in the path (My%20Interview.txt).
+    return candidates + [unquote(c) for c in candidates if unquote(c) != c]
+
+
+RICH_TEXT = (".docx", ".odt", ".rtf")
+"""The documents a ``richTextPath`` names that are read when a source has no plain text
+(REFI-QDA names a ``.docx``; some tools write another document)."""
+
+
+def _rich_text(element: etree._Element, archive: SafeZip | None, label: str,
+               data: RefiData) -> ParsedTranscript | None:
+    """The text of a source given only as a document (``richTextPath``, no plain text),
+    read as ``qcahp import`` reads the document: turns, speakers and roles; None, with a
+    warning, where it cannot be."""
+    import tempfile
+
+    from qualcoder_ahp.errors import shown_path
+    from qualcoder_ahp.importers import read_transcript
+
+    path = element.get("richTextPath") or ""
+    suffix = PurePosixPath(unquote(path).replace("\\", "/")).suffix.lower()
+    candidates = _candidates(path, archive, label, data)
+    if candidates is None:
+        return None
+    assert archive is not None  # (no candidates without one)
+    stored = next((s for s in map(archive.find, candidates) if s is not None), None)
+    if stored is None:
+        data.warnings.append(f"{label}: {path!r} is missing from the archive; skipped")
+        return None
+    if suffix not in RICH_TEXT:
+        data.warnings.append(f"{label}: no plain text, and its document {path!r} is not a "
+                             "Word, OpenDocument or RTF file; skipped")
+        return None
+    if archive.entries[stored].file_size > MAX_BYTES:
+        data.warnings.append(f"{label}: {stored!r} is larger than "
+                             f"{MAX_BYTES // 2**20} MiB, the transcript limit; skipped")
+        return None
+    with tempfile.TemporaryDirectory(prefix="qcahp-refi-") as folder:
+        file = Path(folder) / f"source{suffix}"
+        file.write_bytes(read_entry(archive, stored))
+        try:
+            return read_transcript(file)
+        except ImportFailed as exc:
+            why = str(exc).removeprefix(f"{shown_path(file)}: ")
+            data.warnings.append(f"{label}: {stored!r}: {why}; skipped")
+            return None
 
 
 def _read_notes(root: etree._Element, archive: SafeZip | None,
@@ -933,6 +992,10 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
                              "imported under a GUID of its own")
     # A PDF's or a recording's text (made into a TextSource with no parent by
     # _read_media) may be left out of an archive; a text source's may not.
+    if (element.find("PlainTextContent") is None and not element.get("plainTextPath")
+            and element.get("richTextPath")):
+        _read_rich_source(element, guid, name, archive, data)
+        return
     raw = _text_of(element, archive, label, data, required=element.getparent() is not None)
     if raw is not None and not OffsetResolver(raw).text.strip():
         data.warnings.append(f"{label}: empty text; skipped")
@@ -969,6 +1032,36 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
                 _read_selection(selection, guid, name, resolver, data)
             else:
                 deferred.append((selection, guid, name, resolver))
+    if element.findall("VariableValue"):
+        _source_values(element, guid, name, data)
+    if element.findall("Coding"):
+        data.drop("whole", name, len(element.findall("Coding")))
+
+
+def _read_rich_source(element: etree._Element, guid: str, name: str,
+                      archive: SafeZip | None, data: RefiData) -> None:
+    """A source whose text is a document only (``richTextPath``, as REFI-QDA allows):
+    it was skipped with a warning. Its text is read as ``qcahp import`` reads the
+    document. Its codings are not placed: their positions count characters of a plain
+    text the exporting tool made from the document and did not include, which no reading
+    of the document is sure to give again."""
+    label = f"source {name!r}"
+    parsed = _rich_text(element, archive, label, data)
+    coded = len(element.findall("PlainTextSelection/Coding"))
+    if parsed is None:
+        if coded:
+            data.warnings[-1] += f", with its {coded:,} coding{'' if coded == 1 else 's'}"
+        return
+    notes = _note_refs(element) + _description_note(element, guid, name, data)
+    data.sources.append(ImportSource(
+        guid, name, parsed.text, notes, turns=tuple(parsed.turns),
+        version=version_of(name, element.findtext("Description")),
+        created=_when(element.get("creationDateTime"))))
+    data.warnings.append(f"{label}: no plain text, only the document "
+                         f"{element.get('richTextPath')!r}: its text is read from it as "
+                         "`qcahp import` reads a document")
+    if coded:
+        data.drop("rich-text", name, coded)
     if element.findall("VariableValue"):
         _source_values(element, guid, name, data)
     if element.findall("Coding"):
