@@ -1,0 +1,108 @@
+"""REFI-QDA exchange, session 24: the export side and round trips.
+
+- A project whose transcripts were imported before ``qcahp import`` stored Unicode's
+  other spaces as spaces and dropped soft hyphens (session 24) still holds them. Its
+  own ``.qdpx``, imported back into it (a coder's copy coming home, or a file sent to
+  another tool and back), was refused: the file's text, normalised on the way in, was
+  no longer the stored one, so each transcript read as another text under its name.
+  It is that transcript: new codings land on the same words, and nothing is doubled.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+from lxml import etree
+
+from qualcoder_ahp.cli import cli
+from qualcoder_ahp.model.store import content_hash, open_store
+
+P = "{urn:QDA-XML:project:1.0}"
+CODEBOOK = Path(__file__).resolve().parents[1] / "codebooks" / "ahp-leadership.yaml"
+NBSP, SHY = "\u00a0", "\u00ad"
+
+
+def _cli(*args: str):
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def _old_project(tmp_path: Path) -> tuple[Path, str]:
+    """A project whose stored text holds a no-break space and soft hyphens, as every
+    transcript imported before session 24 does, with one coding after them."""
+    db = tmp_path / "old.db"
+    source = tmp_path / "helen.txt"
+    source.write_text("Interviewer: How did it start?\n\nHelen: It was by chance, really "
+                      "manageable. The board listens now.\n", encoding="utf-8")
+    assert _cli("--db", str(db), "import", str(source)).exit_code == 0
+    assert _cli("--db", str(db), "codebook", "load", str(CODEBOOK)).exit_code == 0
+    store = open_store(db)
+    text = store.transcript_text(1)
+    old = (text.replace("by chance", f"by{NBSP}chance")
+           .replace("manageable", f"man{SHY}age{SHY}able"))
+    word = text.index("manageable")
+
+    def moved(offset: int) -> int:  # past the soft hyphens after "man" and "age"
+        return offset + (offset > word + 3) + (offset > word + 6)
+
+    with store.write():  # what the import stored before session 24
+        for table in ("turns", "sentences"):
+            rows = store.conn.execute(f'SELECT id, start, "end" FROM {table}').fetchall()
+            for row_id, start, end in rows:
+                store.conn.execute(f'UPDATE {table} SET start = ?, "end" = ? WHERE id = ?',
+                                   [moved(start), moved(end), row_id])
+        store.conn.execute("UPDATE transcripts SET text = ?, content_hash = ? WHERE id = 1",
+                           [old, content_hash(old)])
+    start = old.index("The board")
+    store.code(1, "board_mandate", "ana", start, start + len("The board listens"))
+    store.close()
+    return db, old
+
+
+def test_a_project_imported_before_normalising_takes_its_own_export_back(
+        tmp_path: Path) -> None:
+    db, old = _old_project(tmp_path)
+    out = tmp_path / "old.qdpx"
+    assert _cli("--db", str(db), "refi", "export", str(out)).exit_code == 0
+    # The file keeps the stored text as it is, and the coding's words.
+    with zipfile.ZipFile(out) as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+        source = root.find(f".//{P}TextSource")
+        text = archive.read("sources/" + source.get("plainTextPath")[len("internal://"):]
+                            ).decode("utf-8")
+    assert NBSP in text and SHY in text
+    selection = source.find(f"{P}PlainTextSelection")
+    start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+    assert text[start:end] == selection.get("name") == "The board listens"
+    # A second coder's coding in the file, after the soft hyphens (as a copy brings it).
+    extra = etree.fromstring(etree.tostring(selection))
+    extra.set("guid", "5e1ec710-0000-4000-8000-000000000001")
+    extra.find(f"{P}Coding").set("guid", "c0d10000-0000-4000-8000-000000000001")
+    begin = text.index("really")
+    extra.set("startPosition", str(begin))
+    extra.set("endPosition", str(begin + len(f"really man{SHY}age{SHY}able")))
+    extra.set("name", f"really man{SHY}age{SHY}able")
+    selection.addnext(extra)
+    with zipfile.ZipFile(out) as archive:
+        entries = {n: archive.read(n) for n in archive.namelist()}
+    entries["project.qde"] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+
+    result = _cli("--db", str(db), "refi", "import", str(out))
+    assert result.exit_code == 0, result.output
+    assert "different transcript" not in result.output
+    store = open_store(db)
+    assert store.conn.execute("SELECT COUNT(*) FROM transcripts").fetchone()[0] == 1
+    assert store.transcript_text(1) == old  # the stored text is left as it was
+    spans = sorted((c.start, c.end, c.quote) for c in store.codings())
+    begin = old.index("really")
+    assert spans == sorted([
+        (old.index("The board"), old.index("The board") + 17, "The board listens"),
+        (begin, begin + len(f"really man{SHY}age{SHY}able"), f"really man{SHY}age{SHY}able"),
+    ])
+    store.close()
+    again = _cli("--db", str(db), "refi", "import", str(out))
+    assert again.exit_code == 0 and "already imported" in again.output, again.output
