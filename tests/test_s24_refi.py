@@ -6,6 +6,10 @@
   another tool and back), was refused: the file's text, normalised on the way in, was
   no longer the stored one, so each transcript read as another text under its name.
   It is that transcript: new codings land on the same words, and nothing is doubled.
+- A theme's criteria or examples over several paragraphs or lines (a YAML codebook's
+  ``|`` block) did not survive a ``.qdc``: an inclusion criterion's second paragraph
+  became part of the description, an example's second line was dropped, and a
+  description paragraph starting "Inclusion:" was taken for the criterion.
 """
 
 from __future__ import annotations
@@ -106,3 +110,59 @@ def test_a_project_imported_before_normalising_takes_its_own_export_back(
     store.close()
     again = _cli("--db", str(db), "refi", "import", str(out))
     assert again.exit_code == 0 and "already imported" in again.output, again.output
+
+
+CODEBOOK_YAML = """name: test
+version: 1
+themes:
+  - id: luck
+    name: Luck
+    color: "#112233"
+    description: |
+      First paragraph.
+
+      Inclusion: a paragraph of the description that starts like a label.
+    inclusion: |
+      Chance moves.
+
+      Also being asked to act up.
+    exclusion: |
+      Planned moves.
+
+      A promotion applied for.
+    examples:
+      - "I fell into it"
+      - "two lines\\nin one example"
+      - "two paragraphs\\n\\nin one example"
+    patterns:
+      - id: luck1
+        regex: '\\bluck\\b'
+"""
+
+
+def test_criteria_and_examples_over_several_paragraphs_survive_a_qdc(tmp_path: Path) -> None:
+    """YAML -> .qdc -> a fresh project: every field as it was; its .qdc is the same."""
+    book = tmp_path / "luck.yaml"
+    book.write_text(CODEBOOK_YAML, encoding="utf-8")
+    first, second = tmp_path / "a.db", tmp_path / "b.db"
+    assert _cli("--db", str(first), "codebook", "load", str(book)).exit_code == 0
+    assert _cli("--db", str(first), "refi", "export-codebook", str(tmp_path / "a.qdc")
+                ).exit_code == 0
+    result = _cli("--db", str(second), "refi", "import", str(tmp_path / "a.qdc"))
+    assert result.exit_code == 0, result.output
+    assert _cli("--db", str(second), "refi", "export-codebook", str(tmp_path / "b.qdc")
+                ).exit_code == 0
+    rows = {}
+    for db in (first, second):
+        store = open_store(db)
+        rows[db] = store.conn.execute("SELECT description, inclusion, exclusion, examples "
+                                      "FROM themes WHERE id = 'luck'").fetchone()
+        store.close()
+    assert rows[second] == rows[first]
+    description, inclusion, exclusion, examples = rows[second]
+    assert description.endswith("Inclusion: a paragraph of the description that starts "
+                                "like a label.")
+    assert inclusion.startswith("Chance moves.") and "act up" in inclusion
+    assert exclusion.endswith("A promotion applied for.")
+    assert "in one example" in examples and "two paragraphs" in examples
+    assert (tmp_path / "b.qdc").read_bytes() == (tmp_path / "a.qdc").read_bytes()
