@@ -6,6 +6,8 @@
   another tool and back), was refused: the file's text, normalised on the way in, was
   no longer the stored one, so each transcript read as another text under its name.
   It is that transcript: new codings land on the same words, and nothing is doubled.
+  And a transcript withdrawn from such a project (known by the hash of its stored
+  text) came back in with its codings from any export made before the withdrawal.
 - A theme's criteria or examples over several paragraphs or lines (a YAML codebook's
   ``|`` block) did not survive a ``.qdc``: an inclusion criterion's second paragraph
   became part of the description, an example's second line was dropped, and a
@@ -166,3 +168,20 @@ def test_criteria_and_examples_over_several_paragraphs_survive_a_qdc(tmp_path: P
     assert exclusion.endswith("A promotion applied for.")
     assert "in one example" in examples and "two paragraphs" in examples
     assert (tmp_path / "b.qdc").read_bytes() == (tmp_path / "a.qdc").read_bytes()
+
+
+def test_a_transcript_withdrawn_before_normalising_stays_out(tmp_path: Path) -> None:
+    """An export made before a withdrawal, imported after it: the withdrawn interview,
+    stored with its no-break space and soft hyphens, is not brought back."""
+    db, _ = _old_project(tmp_path)
+    out = tmp_path / "before.qdpx"
+    assert _cli("--db", str(db), "refi", "export", str(out)).exit_code == 0
+    assert _cli("--db", str(db), "withdraw", "--participant", "helen", "--yes",
+                "--by", "ana").exit_code == 0
+    result = _cli("--db", str(db), "refi", "import", str(out))
+    assert result.exit_code == 0, result.output
+    store = open_store(db)
+    assert store.conn.execute("SELECT COUNT(*) FROM transcripts").fetchone()[0] == 0
+    assert store.conn.execute("SELECT COUNT(*) FROM codings").fetchone()[0] == 0
+    store.close()
+    assert "withdrawn" in result.output

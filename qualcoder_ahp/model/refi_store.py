@@ -583,14 +583,15 @@ class RefiMixin:
             same = self.conn.execute("SELECT id, name FROM transcripts WHERE content_hash = ?",
                                      [content_hash(source.text)]).fetchone()
             if not same:
-                same = self._stored_unnormalised(source.guid, name, source.text, moved)
+                same = self._stored_unnormalised(source, name, moved)
             if same:  # this text is here already (with its turns): nothing to parse
                 out[source.guid] = int(same[0])
                 stats["present"]["transcripts"] += 1
                 if source.version and same[1] == name:
                     versioned.add(name)
                 continue
-            if self.withdrawn_event(content_hash(source.text)) is not None:
+            if self.withdrawn_event(content_hash(source.text), source.former
+                                    and content_hash(source.former)) is not None:
                 withdrawn[source.guid] = 0  # a participant withdrew it: it stays out
                 continue
             guid_taken = self.conn.execute("SELECT 1 FROM transcripts WHERE guid = ?",
@@ -629,11 +630,12 @@ class RefiMixin:
                                   [source.created, info.id])
         return out
 
-    def _stored_unnormalised(self: Store, guid: str, name: str, text: str,
+    def _stored_unnormalised(self: Store, source: ImportSource, name: str,
                              moved: dict[int, tuple[str, list[int]]]
                              ) -> tuple[int, str] | None:
-        """The transcript here (of the source's GUID or name) whose stored text is the
-        file's once normalised as an import now stores text, or None.
+        """The transcript here (of the source's GUID, name or text as stored before
+        session 24) whose stored text is the file's once normalised as an import now
+        stores text, or None.
 
         A transcript imported before ``qcahp import`` stored Unicode's other spaces as
         spaces and dropped soft hyphens (session 24) still holds them, and so does its
@@ -644,12 +646,16 @@ class RefiMixin:
         """
         from qualcoder_ahp.refi.text import normalise
 
+        from qualcoder_ahp.model.store import content_hash
+
+        former = content_hash(source.former) if source.former else ""
         rows = self.conn.execute("SELECT id, name, text FROM transcripts WHERE guid = ? "
-                                 "OR name = ? ORDER BY guid = ? DESC, version DESC",
-                                 [guid, name, guid]).fetchall()
+                                 "OR name = ? OR content_hash = ? ORDER BY content_hash = ? "
+                                 "DESC, guid = ? DESC, version DESC",
+                                 [source.guid, name, former, former, source.guid]).fetchall()
         for tid, here, stored in rows:
             normal, bounds = normalise(stored)
-            if normal != text or normal == stored or len(bounds) != len(stored) + 1:
+            if normal != source.text or normal == stored or len(bounds) != len(stored) + 1:
                 continue
             back = [len(stored)] * (len(normal) + 1)
             for offset in range(len(stored), -1, -1):  # the first stored offset of each
