@@ -185,3 +185,33 @@ def test_a_transcript_withdrawn_before_normalising_stays_out(tmp_path: Path) -> 
     assert store.conn.execute("SELECT COUNT(*) FROM codings").fetchone()[0] == 0
     store.close()
     assert "withdrawn" in result.output
+
+
+def test_a_speaker_renamed_to_any_name_keeps_their_turns(tmp_path: Path) -> None:
+    """A speaker renamed to a name the label rules do not read (an emoji, an ampersand,
+    a colon) went out as a label that came back as words of the turn before: the
+    participant's words became the interviewer's, and the text changed."""
+    db, fresh = tmp_path / "a.db", tmp_path / "b.db"
+    source = tmp_path / "helen.txt"
+    source.write_text("Interviewer: How did it start?\n\nHelen: It was by chance.\n\n"
+                      "Interviewer: Thanks.\n\nTom: And me.\n", encoding="utf-8")
+    assert _cli("--db", str(db), "import", str(source)).exit_code == 0
+    for old, new in (("Helen", "Zoë 🐝 (P1)"), ("Interviewer", "Q: Int"),
+                     ("Tom", "Tom & Jo")):
+        assert _cli("--db", str(db), "speakers", "rename", "helen", old, new).exit_code == 0
+    out = tmp_path / "a.qdpx"
+    assert _cli("--db", str(db), "refi", "export", str(out)).exit_code == 0
+    result = _cli("--db", str(fresh), "refi", "import", str(out))
+    assert result.exit_code == 0, result.output
+    turns = {}
+    for path in (db, fresh):
+        store = open_store(path)
+        turns[path] = ([(t.speaker, t.role, t.start, t.end) for t in store.turns(1)],
+                       store.transcript_text(1))
+        store.close()
+    assert turns[fresh] == turns[db]
+    assert [t[0] for t in turns[fresh][0]] == ["Q: Int", "Zoë 🐝 (P1)", "Q: Int", "Tom & Jo"]
+    again = tmp_path / "b.qdpx"
+    assert _cli("--db", str(fresh), "refi", "export", str(again)).exit_code == 0
+    with zipfile.ZipFile(out) as first, zipfile.ZipFile(again) as second:
+        assert first.read("project.qde") == second.read("project.qde")
