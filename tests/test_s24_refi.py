@@ -215,3 +215,30 @@ def test_a_speaker_renamed_to_any_name_keeps_their_turns(tmp_path: Path) -> None
     assert _cli("--db", str(fresh), "refi", "export", str(again)).exit_code == 0
     with zipfile.ZipFile(out) as first, zipfile.ZipFile(again) as second:
         assert first.read("project.qde") == second.read("project.qde")
+
+
+def test_a_whole_number_too_big_for_32_bits_goes_out_as_text(tmp_path: Path) -> None:
+    """NVivo and MAXQDA keep an Integer attribute in 32 bits: a ten-digit study number
+    typed Integer does not fit there. It goes out as Text, and comes back as written."""
+    db, fresh = tmp_path / "a.db", tmp_path / "b.db"
+    source = tmp_path / "helen.txt"
+    source.write_text("Interviewer: How did it start?\n\nHelen: It was by chance.\n",
+                      encoding="utf-8")
+    people = tmp_path / "people.csv"
+    people.write_text("participant,study_number,age,score\nhelen,9434765919,41,2147483648.5\n",
+                      encoding="utf-8")
+    assert _cli("--db", str(db), "import", str(source)).exit_code == 0
+    assert _cli("--db", str(db), "participants", "import", str(people)).exit_code == 0
+    out = tmp_path / "a.qdpx"
+    assert _cli("--db", str(db), "refi", "export", str(out)).exit_code == 0
+    with zipfile.ZipFile(out) as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+    types = {v.get("name"): v.get("typeOfVariable") for v in root.iter(f"{P}Variable")}
+    assert types == {"study_number": "Text", "age": "Integer", "score": "Float"}
+    values = [e.text for e in root.iter(f"{P}TextValue")]
+    assert values == ["9434765919"]
+    assert _cli("--db", str(fresh), "refi", "import", str(out)).exit_code == 0
+    again = tmp_path / "b.qdpx"
+    assert _cli("--db", str(fresh), "refi", "export", str(again)).exit_code == 0
+    with zipfile.ZipFile(out) as first, zipfile.ZipFile(again) as second:
+        assert first.read("project.qde") == second.read("project.qde")

@@ -113,20 +113,31 @@ def variable_type(values: list[str]) -> str:
 
     Attributes are stored as text, so a variable that came from NVivo as an integer or
     a date would otherwise go back as text, and the other tool could no longer sort or
-    filter its cases by it. Integers and decimals mixed are ``Float``.
+    filter its cases by it. Integers and decimals mixed are ``Float``; whole numbers
+    beyond 32 bits (:data:`INT32`) are ``Text``.
     """
     if not values or any(not v for v in values):
         return "Text"
     for name, pattern in _TYPES:
         if all(pattern.fullmatch(v) for v in values) and _valid(name, values):
             return name
-    if all(_INTEGER.fullmatch(v) or _DECIMAL.fullmatch(v) for v in values):
-        return "Float"
+    if (all(_INTEGER.fullmatch(v) or _DECIMAL.fullmatch(v) for v in values)
+            and any(_DECIMAL.fullmatch(v) for v in values)):
+        return "Float"  # (whole numbers too big for Integer are identifiers: Text)
     return "Text"
 
 
+INT32 = 2 ** 31
+"""An ``Integer`` variable's values lie in ``[-INT32, INT32)``: NVivo and MAXQDA keep an
+integer attribute in 32 bits, so a ten-digit study or NHS number typed ``Integer``
+does not fit; it goes out as ``Text``, as an identifier it is."""
+
+
 def _valid(name: str, values: list[str]) -> bool:
-    """Dates and times that the calendar has (a pattern alone lets 2024-02-30 by)."""
+    """Dates and times that the calendar has (a pattern alone lets 2024-02-30 by), and
+    integers that fit in 32 bits (:data:`INT32`)."""
+    if name == "Integer":
+        return all(-INT32 <= int(v) < INT32 for v in values)
     if name not in ("Date", "DateTime"):
         return True
     try:
