@@ -242,3 +242,22 @@ def test_a_whole_number_too_big_for_32_bits_goes_out_as_text(tmp_path: Path) -> 
     assert _cli("--db", str(fresh), "refi", "export", str(again)).exit_code == 0
     with zipfile.ZipFile(out) as first, zipfile.ZipFile(again) as second:
         assert first.read("project.qde") == second.read("project.qde")
+
+
+def test_times_go_out_in_utc_written_with_z(tmp_path: Path) -> None:
+    """NVivo, ATLAS.ti, MAXQDA and QualCoder write their times with Z; ours went out
+    as +00:00 (or another offset a file brought), which a reader taking a time apart
+    as those tools write it does not expect. The fraction of a second stays."""
+    from qualcoder_ahp.refi.export import _datetime
+
+    assert _datetime("2026-11-28T22:22:07.584585+00:00") == "2026-11-28T22:22:07.584585Z"
+    assert _datetime("2026-11-28T18:55:48.5-05:00") == "2026-11-28T23:55:48.500000Z"
+    assert _datetime("2026-11-28T18:55:48") == "2026-11-28T18:55:48Z"
+    db, _ = _old_project(tmp_path)
+    out = tmp_path / "old.qdpx"
+    assert _cli("--db", str(db), "refi", "export", str(out)).exit_code == 0
+    with zipfile.ZipFile(out) as archive:
+        root = etree.fromstring(archive.read("project.qde"))
+    stamps = [e.get(a) for e in root.iter() for a in ("creationDateTime", "modifiedDateTime")
+              if e.get(a)]
+    assert stamps and all(s.endswith("Z") and "+" not in s for s in stamps), stamps

@@ -149,10 +149,14 @@ def _valid(name: str, values: list[str]) -> bool:
 
 
 def _datetime(value: str | None) -> str | None:
-    """A stored ISO timestamp as ``xsd:dateTime`` (or None if it is not one), to the
-    microsecond as stored: the schema's ``xsd:dateTime`` allows a fraction of a second,
-    and two codings made within one second kept their order only by it (the times
-    were cut to whole seconds). A time on the second is written without a fraction."""
+    """A stored ISO timestamp as ``xsd:dateTime`` in UTC (or None if it is not one),
+    ``2024-02-29T14:30:01.123456Z``: to the microsecond as stored (the schema's
+    ``xsd:dateTime`` allows a fraction of a second, and two codings made within one
+    second kept their order only by it; a time on the second has no fraction), and
+    with ``Z``, as NVivo, ATLAS.ti, MAXQDA and QualCoder write their times. It was
+    written ``+00:00``, which the schema allows but a reader that takes a time apart as
+    those tools write it does not expect (QualCoder drops the ``T`` and ``Z`` and keeps
+    the rest as text); a time stored with another offset is written in UTC."""
     if not value:
         return None
     try:
@@ -161,7 +165,9 @@ def _datetime(value: str | None) -> str | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.isoformat(timespec="microseconds" if parsed.microsecond else "seconds")
+    written = parsed.astimezone(dt.UTC).isoformat(
+        timespec="microseconds" if parsed.microsecond else "seconds")
+    return written.removesuffix("+00:00") + "Z"
 
 
 class _Builder:
