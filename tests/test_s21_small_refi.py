@@ -58,8 +58,8 @@ def test_a_memo_goes_out_with_its_last_edit_as_modified_and_comes_back(
     assert len(notes) == 2
     memo = next(n for name, n in notes.items() if name.startswith("Coding memo"))
     summary = next(n for name, n in notes.items() if name.startswith("Framework summary"))
-    assert memo["modifiedDateTime"] == EDITED
-    assert summary["modifiedDateTime"] == stored["Chance first."]
+    assert memo["modifiedDateTime"] == EDITED.replace("+00:00", "Z")  # (UTC, as Z)
+    assert summary["modifiedDateTime"] == stored["Chance first."].replace("+00:00", "Z")
     assert "creationDateTime" not in memo and "creationDateTime" not in summary
     fresh = open_store(tmp_path / "fresh.db")
     try:
@@ -97,5 +97,5 @@ def test_a_note_from_another_tool_keeps_its_last_edit(tmp_path: Path) -> None:
     finally:
         store.close()
     (exported,) = _notes(tmp_path / "out.qdpx").values()
-    assert exported["modifiedDateTime"] == "2024-05-02T16:45:00+00:00"
+    assert exported["modifiedDateTime"] == "2024-05-02T16:45:00Z"
     assert "creationDateTime" not in exported

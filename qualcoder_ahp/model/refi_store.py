@@ -487,10 +487,11 @@ class RefiMixin:
                 themes = _ThemeMatcher(self).run(data, stats)
                 coders = self._import_users(data, coder_map, stats)
                 withdrawn: dict[str, int] = {}
-                sources = self._import_sources(data, clashes, stats, withdrawn)
+                moved: dict[int, tuple[str, list[int]]] = {}
+                sources = self._import_sources(data, clashes, stats, withdrawn, moved)
                 clashes.refuse(data.path)  # every name taken, in one line; nothing written
                 ctx = _ImportContext(themes, coders, sources, default_coder or DEFAULT_CODER,
-                                     {}, {}, withdrawn, coder_map=coder_map)
+                                     {}, {}, withdrawn, coder_map=coder_map, moved=moved)
                 if default_coder is None and len(data.users) == 1:
                     # A one-user file whose codings name no user (creatingUser is
                     # optional) is that user's work, not an anonymous "imported" coder's.
@@ -566,7 +567,8 @@ class RefiMixin:
         return out
 
     def _import_sources(self: Store, data: RefiData, clashes: _Clashes,
-                        stats: dict[str, Any], withdrawn: dict[str, int]) -> dict[str, int]:
+                        stats: dict[str, Any], withdrawn: dict[str, int],
+                        moved: dict[int, tuple[str, list[int]]]) -> dict[str, int]:
         from qualcoder_ahp.model.store import content_hash
 
         new_version = clashes.transcripts == "new-version"
@@ -580,13 +582,16 @@ class RefiMixin:
             name = renamed.get(name, name)
             same = self.conn.execute("SELECT id, name FROM transcripts WHERE content_hash = ?",
                                      [content_hash(source.text)]).fetchone()
+            if not same:
+                same = self._stored_unnormalised(source, name, moved)
             if same:  # this text is here already (with its turns): nothing to parse
                 out[source.guid] = int(same[0])
                 stats["present"]["transcripts"] += 1
                 if source.version and same[1] == name:
                     versioned.add(name)
                 continue
-            if self.withdrawn_event(content_hash(source.text)) is not None:
+            if self.withdrawn_event(content_hash(source.text), source.former
+                                    and content_hash(source.former)) is not None:
                 withdrawn[source.guid] = 0  # a participant withdrew it: it stays out
                 continue
             guid_taken = self.conn.execute("SELECT 1 FROM transcripts WHERE guid = ?",
@@ -624,6 +629,40 @@ class RefiMixin:
                 self.conn.execute("UPDATE transcripts SET imported_at = ? WHERE id = ?",
                                   [source.created, info.id])
         return out
+
+    def _stored_unnormalised(self: Store, source: ImportSource, name: str,
+                             moved: dict[int, tuple[str, list[int]]]
+                             ) -> tuple[int, str] | None:
+        """The transcript here (of the source's GUID, name or text as stored before
+        session 24) whose stored text is the file's once normalised as an import now
+        stores text, or None.
+
+        A transcript imported before ``qcahp import`` stored Unicode's other spaces as
+        spaces and dropped soft hyphens (session 24) still holds them, and so does its
+        ``.qdpx``; the file's text, normalised on the way in, was no longer the stored
+        text, and the project's own export was refused as another text of that name.
+        ``moved`` gets the transcript's normalised text and, for each offset in it, the
+        offset in the stored text, so the file's codings land on the same words.
+        """
+        from qualcoder_ahp.refi.text import normalise
+
+        from qualcoder_ahp.model.store import content_hash
+
+        former = content_hash(source.former) if source.former else ""
+        rows = self.conn.execute("SELECT id, name, text FROM transcripts WHERE guid = ? "
+                                 "OR name = ? OR content_hash = ? ORDER BY content_hash = ? "
+                                 "DESC, guid = ? DESC, version DESC",
+                                 [source.guid, name, former, former, source.guid]).fetchall()
+        for tid, here, stored in rows:
+            normal, bounds = normalise(stored)
+            if normal != source.text or normal == stored or len(bounds) != len(stored) + 1:
+                continue
+            back = [len(stored)] * (len(normal) + 1)
+            for offset in range(len(stored), -1, -1):  # the first stored offset of each
+                back[bounds[offset]] = offset
+            moved[int(tid)] = (normal, back)
+            return int(tid), str(here)
+        return None
 
     def _name_taken(self: Store, name: str, digest: str) -> bool:
         """Whether ``name`` is a transcript's here whose text is other than ``digest``'s
@@ -725,7 +764,13 @@ class RefiMixin:
                 continue
             if tid not in texts:
                 texts[tid] = self.transcript_text(tid)
-            if texts[tid][coding.start:coding.end] != coding.quote:
+            start, end, quote = coding.start, coding.end, coding.quote
+            if tid in ctx.moved:  # the file's offsets are in the text normalised
+                normal, back = ctx.moved[tid]
+                if 0 <= start <= end <= len(normal) and normal[start:end] == quote:
+                    start, end = back[start], back[end]
+                    quote = texts[tid][start:end]
+            if texts[tid][start:end] != quote:
                 # Never a coding in the wrong place: the words there must be the words
                 # the file selected (a file whose sources share a GUID did this).
                 stats["skipped"].append(
@@ -741,7 +786,7 @@ class RefiMixin:
                 row = self.conn.execute(
                     'SELECT id FROM codings WHERE transcript_id = ? AND theme_id = ? AND '
                     'coder_id = ? AND start = ? AND "end" = ? AND active = 1',
-                    [tid, theme_id, coder_id, coding.start, coding.end]).fetchone()
+                    [tid, theme_id, coder_id, start, end]).fetchone()
             if row is not None:
                 ctx.codings[coding.guid] = (int(row[0]), coder_id)
                 stats["present"]["codings"] += 1
@@ -765,7 +810,7 @@ class RefiMixin:
                 'INSERT INTO codings (transcript_id, theme_id, coder_id, start, "end", quote, '
                 "origin, suggestion_id, active, created_at, guid) "
                 "VALUES (?,?,?,?,?,?,?,NULL,1,?,?)",
-                [tid, theme_id, coder_id, coding.start, coding.end, coding.quote, origin,
+                [tid, theme_id, coder_id, start, end, quote, origin,
                  coding.created or now(), coding.guid])
             coding_id = int(cur.lastrowid or 0)
             ctx.codings[coding.guid] = (coding_id, coder_id)
@@ -1064,6 +1109,10 @@ class _ImportContext:
     """``--coder-map``: file user name or GUID -> coder name here."""
     unlisted: dict[str, UnlistedUser] = field(default_factory=dict)
     """The users that codings or notes name and the file does not list, by GUID."""
+    moved: dict[int, tuple[str, list[int]]] = field(default_factory=dict)
+    """Transcript id -> its text normalised as the file's is, and each offset in it as an
+    offset in the stored text: transcripts stored before import normalised spaces and
+    soft hyphens (:meth:`RefiMixin._stored_unnormalised`)."""
     tally: dict[int, dict[str, int]] = field(default_factory=dict)
     """Coder id -> the file's codings and memos of theirs here already or left out
     (:class:`IdleCoder`'s counts), so a coder who brings nothing is told apart from

@@ -55,6 +55,8 @@ without one (:func:`export_color`); any other grey is a colour like the rest."""
 _SLUG_OK = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 _LABELS = {"inclusion": "Inclusion:", "exclusion": "Exclusion:", "examples": "Examples:",
            "id": "Theme id:", "status": "Status:"}
+_CONTINUED = ("inclusion", "exclusion", "examples")
+"""The labelled paragraphs that an unlabelled paragraph after them continues."""
 RETIRED_STATUS = "retired (removed from the codebook; kept for its codings)"
 """The ``Status:`` paragraph of a retired theme's Description."""
 
@@ -142,29 +144,69 @@ class ParsedDescription:
 
 
 def parse_description(text: str) -> ParsedDescription:
-    """Read back :func:`compose_description`; anything unlabelled is the description."""
+    """Read back :func:`compose_description`; anything unlabelled is the description.
+
+    A criterion or an example may run over several paragraphs or lines, as a YAML
+    codebook's ``|`` block writes it: an unlabelled paragraph after ``Inclusion:``,
+    ``Exclusion:`` or ``Examples:`` continues it (it used to become part of the
+    description, moved before the criteria), and a line of an example that does not
+    start with ``- `` continues that example (it used to be dropped).
+    """
     out = ParsedDescription()
     plain: list[str] = []
-    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip()):
-        stripped = block.strip()
-        if stripped.startswith(_LABELS["inclusion"]):
+    current: str | None = None  # the criterion or "examples" an unlabelled block continues
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", text.replace("\r\n", "\n").strip())]
+    # Our criteria follow the description: a paragraph of the description that starts
+    # like one ("Inclusion: ...") is the description's when the label comes again later.
+    last = {label: n for n, block in enumerate(blocks) for label in _CONTINUED
+            if block.startswith(_LABELS[label])}
+    for n, stripped in enumerate(blocks):
+        if any(stripped.startswith(_LABELS[label]) and n < last[label]
+               for label in _CONTINUED):
+            plain.append(stripped)
+            current = None
+        elif stripped.startswith(_LABELS["inclusion"]):
             out.inclusion = stripped[len(_LABELS["inclusion"]):].strip()
+            current = "inclusion"
         elif stripped.startswith(_LABELS["exclusion"]):
             out.exclusion = stripped[len(_LABELS["exclusion"]):].strip()
+            current = "exclusion"
         elif stripped.startswith(_LABELS["examples"]):
-            for line in stripped[len(_LABELS["examples"]):].splitlines():
-                if line.strip().startswith("- "):
-                    out.examples.append(line.strip()[2:].strip())
+            _read_examples(stripped[len(_LABELS["examples"]):], out.examples, False)
+            current = "examples"
         elif (stripped.startswith(_LABELS["status"]) and "\n" not in stripped
               and stripped[len(_LABELS["status"]):].strip().lower().startswith("retired")):
             out.retired = True
+            current = None
         elif stripped.startswith(_LABELS["id"]) and "\n" not in stripped:
             candidate = stripped[len(_LABELS["id"]):].strip()
             out.theme_id = candidate if _SLUG_OK.match(candidate) else None
+            current = None
+        elif stripped and current == "examples":
+            _read_examples(stripped, out.examples, True)
+        elif stripped and current is not None:
+            setattr(out, current, f"{getattr(out, current)}\n\n{stripped}".strip())
         elif stripped:
             plain.append(stripped)
     out.description = "\n\n".join(plain)
     return out
+
+
+def _read_examples(block: str, examples: list[str], paragraph: bool) -> None:
+    """Add the examples of ``block`` (``- `` starts one) to ``examples``: a line that
+    does not start one continues the example before it, and a ``paragraph`` (a block
+    after a blank line) continues it after a blank line; with no example before, the
+    line is one."""
+    for n, line in enumerate(block.strip().splitlines()):
+        item = line.strip()
+        if item.startswith("- "):
+            examples.append(item[2:].strip())
+        elif item == "-" or not item:
+            continue
+        elif examples:
+            examples[-1] += ("\n\n" if paragraph and n == 0 else "\n") + item
+        else:
+            examples.append(item)
 
 
 @dataclass(frozen=True)

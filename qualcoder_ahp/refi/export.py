@@ -113,20 +113,31 @@ def variable_type(values: list[str]) -> str:
 
     Attributes are stored as text, so a variable that came from NVivo as an integer or
     a date would otherwise go back as text, and the other tool could no longer sort or
-    filter its cases by it. Integers and decimals mixed are ``Float``.
+    filter its cases by it. Integers and decimals mixed are ``Float``; whole numbers
+    beyond 32 bits (:data:`INT32`) are ``Text``.
     """
     if not values or any(not v for v in values):
         return "Text"
     for name, pattern in _TYPES:
         if all(pattern.fullmatch(v) for v in values) and _valid(name, values):
             return name
-    if all(_INTEGER.fullmatch(v) or _DECIMAL.fullmatch(v) for v in values):
-        return "Float"
+    if (all(_INTEGER.fullmatch(v) or _DECIMAL.fullmatch(v) for v in values)
+            and any(_DECIMAL.fullmatch(v) for v in values)):
+        return "Float"  # (whole numbers too big for Integer are identifiers: Text)
     return "Text"
 
 
+INT32 = 2 ** 31
+"""An ``Integer`` variable's values lie in ``[-INT32, INT32)``: NVivo and MAXQDA keep an
+integer attribute in 32 bits, so a ten-digit study or NHS number typed ``Integer``
+does not fit; it goes out as ``Text``, as an identifier it is."""
+
+
 def _valid(name: str, values: list[str]) -> bool:
-    """Dates and times that the calendar has (a pattern alone lets 2024-02-30 by)."""
+    """Dates and times that the calendar has (a pattern alone lets 2024-02-30 by), and
+    integers that fit in 32 bits (:data:`INT32`)."""
+    if name == "Integer":
+        return all(-INT32 <= int(v) < INT32 for v in values)
     if name not in ("Date", "DateTime"):
         return True
     try:
@@ -138,10 +149,14 @@ def _valid(name: str, values: list[str]) -> bool:
 
 
 def _datetime(value: str | None) -> str | None:
-    """A stored ISO timestamp as ``xsd:dateTime`` (or None if it is not one), to the
-    microsecond as stored: the schema's ``xsd:dateTime`` allows a fraction of a second,
-    and two codings made within one second kept their order only by it (the times
-    were cut to whole seconds). A time on the second is written without a fraction."""
+    """A stored ISO timestamp as ``xsd:dateTime`` in UTC (or None if it is not one),
+    ``2024-02-29T14:30:01.123456Z``: to the microsecond as stored (the schema's
+    ``xsd:dateTime`` allows a fraction of a second, and two codings made within one
+    second kept their order only by it; a time on the second has no fraction), and
+    with ``Z``, as NVivo, ATLAS.ti, MAXQDA and QualCoder write their times. It was
+    written ``+00:00``, which the schema allows but a reader that takes a time apart as
+    those tools write it does not expect (QualCoder drops the ``T`` and ``Z`` and keeps
+    the rest as text); a time stored with another offset is written in UTC."""
     if not value:
         return None
     try:
@@ -150,7 +165,9 @@ def _datetime(value: str | None) -> str | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=dt.UTC)
-    return parsed.isoformat(timespec="microseconds" if parsed.microsecond else "seconds")
+    written = parsed.astimezone(dt.UTC).isoformat(
+        timespec="microseconds" if parsed.microsecond else "seconds")
+    return written.removesuffix("+00:00") + "Z"
 
 
 class _Builder:

@@ -56,7 +56,7 @@ from qualcoder_ahp.refi.speakers import (
     read_speakers,
     strip_labels,
 )
-from qualcoder_ahp.refi.text import OffsetResolver, decode, segment
+from qualcoder_ahp.refi.text import OffsetResolver, decode, segment, unspaced
 
 CONTAINERS = ("Users", "CodeBook", "Codes", "Variables", "Cases", "Sources", "Notes", "Links",
               "Sets", "Graphs")
@@ -91,6 +91,10 @@ class ImportSource:
     created: str | None = None
     """``creationDateTime`` as an ISO timestamp: when the transcript was added to the
     project the file comes from, kept as the time it was added here."""
+    former: str | None = None
+    """:attr:`text` as an import stored it before session 24, Unicode's other spaces
+    and soft hyphens kept (:func:`~qualcoder_ahp.refi.text.unspaced`); None when the
+    same. A transcript withdrawn from a project made before is known by its hash."""
 
     @cached_property
     def parsed(self) -> ParsedTranscript:
@@ -1007,18 +1011,23 @@ def _read_source(element: etree._Element, archive: SafeZip | None, data: RefiDat
             data.warnings[-1] += f", with its {coded:,} coding{'' if coded == 1 else 's'}"
         return
     resolver = OffsetResolver(raw)
-    stripped = strip_labels(resolver.text,
-                            ours=data.origin.lower().startswith("qualcoder_ahp"),
-                            roles=read_speakers(element.findtext("Description")))
+    ours = data.origin.lower().startswith("qualcoder_ahp")
+    roles = read_speakers(element.findtext("Description"))
+    stripped = strip_labels(resolver.text, ours=ours, roles=roles)
+    former = unspaced(raw)  # as stored before session 24: how a withdrawal knows it
+    if former is not None:
+        labels_out = strip_labels(former, ours=ours, roles=roles)
+        former = labels_out.text if labels_out is not None else former
     notes = _note_refs(element) + _description_note(element, guid, name, data)
     version = version_of(name, element.findtext("Description"))
     created = _when(element.get("creationDateTime"))
     if stripped is None:
         data.sources.append(ImportSource(guid, name, resolver.text, notes, version=version,
-                                         created=created))
+                                         created=created, former=former))
     else:
         data.sources.append(ImportSource(guid, name, stripped.text, notes, resolver.text,
-                                         stripped.turns, stripped.offsets, version, created))
+                                         stripped.turns, stripped.offsets, version, created,
+                                         former))
     selections = element.findall("PlainTextSelection")
     for selection in selections:
         if selection.get("name"):

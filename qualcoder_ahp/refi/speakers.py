@@ -246,6 +246,26 @@ def _stamp_of(line: str) -> _StampLabel | None:
     return _StampLabel(m.group("t"), line[m.end():]) if m else None
 
 
+_LISTED_TIME = re.compile(rf"\[(?P<t>{LABEL_TIME})\] ")
+
+
+def _listed_label(line: str, names: list[str]) -> _HeadingLabel | None:
+    """The label of a speaker the file lists (``Speakers and roles:``) opening
+    ``line`` as :func:`speaker_label` writes it, ``Name: `` or ``[time] Name: ``.
+
+    A name the import's label rules do not read as one (a speaker renamed here to
+    ``Helen & Tom``, ``Zoë 🐝`` or ``Q: Int``) was left in the text, and the turn was
+    joined to the one before it: the participant's words became the interviewer's.
+    """
+    stamp = _LISTED_TIME.match(line)
+    body = line[stamp.end():] if stamp else line
+    for name in names:
+        if body.startswith(f"{name}:") and body[len(name) + 1:len(name) + 2] in ("", " "):
+            return _HeadingLabel(name, stamp.group("t") if stamp else None,
+                                 body[len(name) + 2:])
+    return None
+
+
 def label_of(line: str, headings: dict[str, _HeadingLabel]) -> Any:
     """The speaker label opening ``line``: a ``Name:`` form or a speaker heading."""
     if not line.strip():
@@ -307,8 +327,11 @@ def strip_labels(text: str, *, ours: bool = False,
     pos = 0
     headings = heading_labels(text)
     stamped = False
+    listed = sorted(roles or (), key=len, reverse=True)  # "Q: Int" before "Q"
     for line in text.split("\n"):
         label = label_of(line, headings)
+        if listed and (label is None or label.name not in listed):
+            label = _listed_label(line, listed) or label
         if label is None and line.startswith("["):
             label = _stamp_of(line)
             stamped = stamped or label is not None

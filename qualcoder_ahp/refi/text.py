@@ -22,6 +22,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
+from qualcoder_ahp.importers.normalise import _CONTROL_CHARS
 from qualcoder_ahp.importers.normalise import decode as store_decode
 from qualcoder_ahp.importers.normalise import normalise as store_normalise
 from qualcoder_ahp.importers.normalise import respaced
@@ -93,6 +94,22 @@ def normalise(raw: str) -> tuple[str, list[int]]:
         # are then checked against quotes like any other and mismatches reported.
         text = whole
     return text, bounds
+
+
+def unspaced(raw: str) -> str | None:
+    """``raw`` normalised as imports stored text before session 24, keeping Unicode's
+    other spaces and invisible characters (a no-break space, a soft hyphen) as they
+    came; None when the text has none, and so is stored the same now.
+
+    A transcript imported before keeps them in the database, and a withdrawn one is
+    known by the hash of that text (``qcahp withdraw``), so a file's source is compared
+    with both texts.
+    """
+    text = raw[1:] if raw.startswith("\ufeff") else raw
+    if respaced(text) is text:
+        return None
+    text = text.replace("\r\n", "\n").replace("\r", "\n").translate(_CONTROL_CHARS)
+    return unicodedata.normalize("NFC", text)
 
 
 def normalise_quote(quote: str) -> str:
