@@ -374,6 +374,12 @@ class CountsScreen(FollowsStore, Screen[None]):
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_theme(event.cursor_row)
 
+    def theme_under_cursor(self) -> str | None:
+        """The highlighted row's theme (P and K start their pickers there)."""
+        themes = self.shown.themes if self.shown is not None else []
+        row = self.query_one(DataTable).cursor_row
+        return themes[row][0] if 0 <= row < len(themes) else None
+
     def _show_theme(self, row: int | None) -> None:
         """Name the highlighted row's theme in full, with its id, under the table."""
         themes = self.shown.themes if self.shown is not None else []

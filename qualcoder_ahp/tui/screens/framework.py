@@ -419,6 +419,7 @@ class FrameworkCellScreen(Screen[None]):
         self.coder = coder
         self.case = case
         self.theme_id = theme_id
+        """The cell's theme (P and K start their pickers there: :meth:`theme_under_cursor`)."""
         self.path = path
         self.quotes = quotes
         self.counted = counted
@@ -520,6 +521,10 @@ class FrameworkCellScreen(Screen[None]):
         self.saved_at = shown_time(_now(), seconds=True)[-8:]
         self._show_state()
         self.notify("Summary saved." if text.strip() else "Summary cleared.", timeout=3)
+
+    def theme_under_cursor(self) -> str | None:
+        """The cell's theme (P and K start their pickers there)."""
+        return self.theme_id
 
     def action_back(self) -> None:
         """Back to the matrix; a changed summary is not thrown away on the first Escape."""

@@ -1,0 +1,172 @@
+"""Session 24: a new user's keyboard audit of the workbench's secondary screens.
+
+Driven with Pilot at 80x24 on the workbench's test project (tests/tui/conftest.py):
+
+* The key words screen opened with K from another screen (the search screen, say) took
+  k, the codebook's key, as "back", and its help said Escape and k went "Back to the
+  codebook": k went back to the search screen. Now k opens the codebook there, and goes
+  back to it only when the key words were opened from it (its w), without stacking a
+  second codebook.
+* P and K opened their theme picker on the codebook's first theme wherever they were
+  pressed but on the coding screen, the framework matrix and the codebook: K on
+  Serendipity's passages offered the key words of "Career paths". They now start on the
+  theme the screen shows or highlights (passages, key words, a framework cell, the
+  counts' row, a pattern's or a suggestion's theme).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import OptionList
+
+from qualcoder_ahp.model.store import open_store
+from qualcoder_ahp.tui.app import make_app
+from qualcoder_ahp.tui.screens.codebook import CodebookScreen
+from qualcoder_ahp.tui.screens.counts import CountsScreen
+from qualcoder_ahp.tui.screens.help import HelpScreen
+from qualcoder_ahp.tui.screens.keywords import KeywordsScreen
+from qualcoder_ahp.tui.screens.passages import PassagesScreen, PassageThemePicker
+from qualcoder_ahp.tui.screens.search import SearchScreen
+from tests.helpers.pilot import settle
+from tests.tui.conftest import CODER, build_project
+
+SIZE = (80, 24)
+
+
+def project_with_codings(path: Path) -> Path:
+    """The test project, ana having coded the 'luck' sentences with Serendipity."""
+    build_project(path)
+    with open_store(path) as store:
+        for info in store.transcripts():
+            text = store.transcript_text(info.id)
+            for sentence in store.sentences(info.id):
+                if "luck" in text[sentence.start:sentence.end]:
+                    store.code(info.id, "serendipity", CODER, sentence.start, sentence.end)
+    return path
+
+
+def events(path: Path) -> list[tuple]:
+    with open_store(path) as store:
+        return [tuple(r) for r in store.conn.execute("SELECT * FROM events ORDER BY id")]
+
+
+def picked(app) -> str | None:  # type: ignore[no-untyped-def]
+    """The theme highlighted in the theme picker on top."""
+    picker = app.screen
+    assert isinstance(picker, PassageThemePicker)
+    options = picker.query_one("#theme-options", OptionList)
+    assert options.highlighted is not None
+    return options.get_option_at_index(options.highlighted).id
+
+
+def help_text(app) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    """The help on top: each key's description and details."""
+    screen = app.screen
+    assert isinstance(screen, HelpScreen)
+    return {key: f"{does}: {details}" for key, does, details in screen.rows}
+
+
+async def open_key_words_from_search(app, pilot) -> KeywordsScreen:  # type: ignore[no-untyped-def]
+    await settle(app, pilot)
+    await pilot.press("F")
+    await settle(app, pilot)
+    assert isinstance(app.screen, SearchScreen)
+    await pilot.press(*"luck", "enter")  # the hits have the keys (the box types a K)
+    await settle(app, pilot)
+    await pilot.press("K")
+    await settle(app, pilot)
+    await pilot.press(*"serendip", "enter")
+    await settle(app, pilot)
+    screen = app.screen
+    assert isinstance(screen, KeywordsScreen) and screen.theme_id == "serendipity"
+    return screen
+
+
+async def test_k_on_key_words_opened_from_search_opens_the_codebook(tmp_path: Path) -> None:
+    path = project_with_codings(tmp_path / "p.db")
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        words = await open_key_words_from_search(app, pilot)
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        keys = help_text(app)
+        # Escape goes back to the search screen: the help does not say "the codebook".
+        assert keys["esc"] == "Back: Back to the screen you came from (the codebook, after its w)"
+        assert keys["k"].startswith("Codebook: Themes, definitions")
+        await pilot.press("escape")
+        await settle(app, pilot)
+        await pilot.press("k")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CodebookScreen)  # not back on the search screen
+        assert [type(s) for s in app.screen_stack[-3:]] == [SearchScreen, KeywordsScreen,
+                                                            CodebookScreen]
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is words  # Escape: back to the key words
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert isinstance(app.screen, SearchScreen)
+
+
+async def test_k_on_key_words_opened_with_w_goes_back_to_that_codebook(
+        tmp_path: Path) -> None:
+    path = project_with_codings(tmp_path / "p.db")
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("k")
+        await settle(app, pilot)
+        codebook = app.screen
+        assert isinstance(codebook, CodebookScreen)
+        await pilot.press("down", "down")  # Career paths / Serendipity
+        await pilot.press("w")
+        await settle(app, pilot)
+        assert isinstance(app.screen, KeywordsScreen) and app.screen.theme_id == "serendipity"
+        depth = len(app.screen_stack)
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        assert help_text(app)["k"] == "Codebook: Back to the codebook below"
+        await pilot.press("escape", "k")
+        await settle(app, pilot)
+        assert app.screen is codebook and len(app.screen_stack) == depth - 1
+
+
+async def test_pickers_start_on_the_theme_the_screen_shows(tmp_path: Path) -> None:
+    path = project_with_codings(tmp_path / "p.db")
+    before = events(path)
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        app.push_screen(PassagesScreen(app.store, CODER, "serendipity"))
+        await settle(app, pilot)
+        assert "Passage 1 of 3" in str(app.screen.query_one("#passages-where").render())
+        await pilot.press("K")  # Serendipity's key words, not the first theme's
+        await settle(app, pilot)
+        assert picked(app) == "serendipity"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        words = app.screen
+        assert isinstance(words, KeywordsScreen) and words.theme_id == "serendipity"
+        assert words.title == "Key words: Serendipity"
+        await pilot.press("P")  # back to the passages below, still Serendipity's
+        await settle(app, pilot)
+        assert isinstance(app.screen, PassagesScreen)
+        assert app.screen.theme_id == "serendipity"
+
+        await pilot.press("C")  # the counts: the highlighted row's theme
+        await settle(app, pilot)
+        counts = app.screen
+        assert isinstance(counts, CountsScreen)
+        names = [name for _, name in counts.shown.themes]
+        for _ in range(names.index("Mandate")):
+            await pilot.press("down")
+        await pilot.pause()
+        assert "id mandate" in str(counts.query_one("#counts-theme").render())
+        await pilot.press("K")
+        await settle(app, pilot)
+        assert picked(app) == "mandate"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.screen is counts
+    assert events(path) == before  # reading and picking wrote nothing
