@@ -170,3 +170,47 @@ async def test_pickers_start_on_the_theme_the_screen_shows(tmp_path: Path) -> No
         await settle(app, pilot)
         assert app.screen is counts
     assert events(path) == before  # reading and picking wrote nothing
+
+
+async def test_an_import_says_that_s_looks_for_the_new_transcripts_suggestions(
+        tmp_path: Path) -> None:
+    """A transcript imported into a project with patterns has no suggestions until S: its
+    row said "decided 0/0" and the import's toast said only "1 imported (32 words), …"."""
+    from qualcoder_ahp.tui.screens.transcripts import TranscriptsScreen
+
+    path = project_with_codings(tmp_path / "p.db")
+    source = tmp_path / "gamma.txt"
+    source.write_text("Interviewer: How did you get here?\n\nP3: By luck, really. Then the "
+                      "board asked me to act up.\n")
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*str(source), "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, TranscriptsScreen)
+        toasts = [n.message for n in app._notifications]
+        hint = "; next: press S to look for suggestions in the new transcript"
+        assert any(m.startswith("1 imported (") and m.endswith(hint) for m in toasts), toasts
+    with open_store(path) as store:
+        gamma = next(t for t in store.transcripts() if t.name == "gamma")
+        assert store.suggestions(transcript_id=gamma.id) == []  # indeed none until S
+
+
+def test_the_import_summary_names_s_only_when_the_project_has_patterns(
+        tmp_path: Path) -> None:
+    from qualcoder_ahp.tui import jobs
+
+    for name in ("ann", "bob"):
+        (tmp_path / f"{name}.txt").write_text(f"Interviewer: hi\n{name}: hello, by luck\n")
+    bare = tmp_path / "bare.db"
+    open_store(bare).close()
+    assert "press S" not in jobs.import_files(bare, [str(tmp_path / "ann.txt")])
+    coded = project_with_codings(tmp_path / "p.db")
+    summary = jobs.import_files(coded, [str(tmp_path / "ann.txt"), str(tmp_path / "bob.txt")])
+    assert summary == ("2 imported (10 words), 0 unchanged, 0 failed; next: press S to "
+                       "look for suggestions in the new transcripts")
+    # Nothing new (the same files again): nothing to suggest on.
+    again = jobs.import_files(coded, [str(tmp_path / "ann.txt")])
+    assert again.startswith("0 imported") and "press S" not in again

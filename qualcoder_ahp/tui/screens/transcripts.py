@@ -80,10 +80,10 @@ def report_text(label: str, summary: str, dark: bool = True) -> Group:
     lines: list[RenderableType] = [Text.assemble((f"{heading}: {first}", "bold"),
                                                  ("  (Escape closes this)", "dim"))]
     for part in rest.split("; ") if rest else ():
-        for word in ("failed", "note", "skipped as withdrawn from this project"):
+        for word in ("failed", "note", "skipped as withdrawn from this project", jobs.NEXT):
             if part.startswith(f"{word}: "):
                 part = part[len(word) + 2:]
-                lines.append(Text(f"{word}:", style=ink(
+                lines.append(Text(f"{word}:", style="bold" if word == jobs.NEXT else ink(
                     "rejected" if word == "failed" else "undecided", dark, bold=True)))
         lines.append(Padding(Text(part), (0, 0, 0, 2)))
     return Group(*lines)
