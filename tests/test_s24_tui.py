@@ -214,3 +214,59 @@ def test_the_import_summary_names_s_only_when_the_project_has_patterns(
     # Nothing new (the same files again): nothing to suggest on.
     again = jobs.import_files(coded, [str(tmp_path / "ann.txt")])
     assert again.startswith("0 imported") and "press S" not in again
+
+
+async def test_merging_a_theme_nobody_coded_says_so_and_whose_memos_go_where(
+        tmp_path: Path) -> None:
+    """The confirmation read "Its 0 codings (every coder's) become codings of Serendipity,
+    memos on it are added to theirs": now "Nobody has coded it", and the memos named."""
+    from textual.widgets import Label
+
+    from qualcoder_ahp.tui.screens.modals import ChoiceModal, ThemePickerModal
+
+    path = project_with_codings(tmp_path / "p.db")
+    with open_store(path) as store:
+        store.set_memo(CODER, "theme", "secret", "AHPs nobody asks.")
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("k")
+        await settle(app, pilot)
+        codebook = app.screen
+        assert isinstance(codebook, CodebookScreen)
+        await pilot.press("end")  # Secret weapon, nobody's codings
+        await pilot.pause()
+        assert codebook._selected() == "secret"
+        await pilot.press("m")
+        await pilot.pause()
+        assert isinstance(app.screen, ThemePickerModal)
+        await pilot.press(*"serendip", "enter")
+        await pilot.pause()
+        confirm = app.screen
+        assert isinstance(confirm, ChoiceModal)
+        title = str(confirm.query(Label).first().render())
+        assert title == ("Merge Secret weapon into Serendipity? Nobody has coded it, each "
+                         "coder's memo on it is added to their memo on Serendipity, and "
+                         "Secret weapon leaves the codebook; it has no open suggestion. "
+                         "u undoes it.")
+        await pilot.press("enter")  # Merge into Serendipity
+        await settle(app, pilot)
+        assert app.screen is codebook and codebook._selected() == "serendipity"
+        await pilot.press("u")
+        await settle(app, pilot)
+        # Still on Serendipity, with ana's 3 codings: said as such.
+        assert codebook._selected() == "serendipity"
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press(*"winding", "enter")
+        await pilot.pause()
+        title = str(app.screen.query(Label).first().render())
+        assert title.startswith("Merge Serendipity into Winding route? Its 3 codings (every "
+                                "coder's) become codings of Winding route, each coder's memo "
+                                "on it is added to their memo on Winding route, and "), title
+        await pilot.press("escape")
+        await settle(app, pilot)
+    with open_store(path) as store:  # the merge undone, the memo back on its theme
+        assert "secret" in {t.id for t in store.themes()}
+        assert store.memo(CODER, "theme", "secret") == "AHPs nobody asks."
+        assert store.memo(CODER, "theme", "serendipity") is None
