@@ -270,3 +270,64 @@ async def test_merging_a_theme_nobody_coded_says_so_and_whose_memos_go_where(
         assert "secret" in {t.id for t in store.themes()}
         assert store.memo(CODER, "theme", "secret") == "AHPs nobody asks."
         assert store.memo(CODER, "theme", "serendipity") is None
+
+
+async def test_a_theme_memo_emptied_on_the_codebook_is_said_cleared_and_u_brings_it_back(
+        tmp_path: Path) -> None:
+    from textual.widgets import TextArea
+
+    from qualcoder_ahp.tui.screens.modals import MemoModal
+
+    path = project_with_codings(tmp_path / "p.db")
+    with open_store(path) as store:
+        store.set_memo(CODER, "theme", "winding", "Routes nobody planned.")
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("k")
+        await settle(app, pilot)
+        codebook = app.screen
+        assert isinstance(codebook, CodebookScreen)
+        await pilot.press("down")
+        await pilot.pause()
+        assert codebook._selected() == "winding"
+        await pilot.press("M")
+        await pilot.pause()
+        assert isinstance(app.screen, MemoModal)
+        assert app.screen.query_one(TextArea).text == "Routes nobody planned."
+        app.screen.query_one(TextArea).text = ""
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert app.screen is codebook
+        assert [n.message for n in app._notifications][-1] == (
+            "Theme memo cleared (u undoes it).")
+        with open_store(path) as store:  # stored before it is said
+            assert store.memo(CODER, "theme", "winding") is None
+        await pilot.press("u")
+        await settle(app, pilot)
+        with open_store(path) as store:
+            assert store.memo(CODER, "theme", "winding") == "Routes nobody planned."
+        assert "Your memo: Routes nobody planned." in str(
+            codebook.query_one("#theme-detail").render())
+
+
+async def test_escape_on_counts_and_framework_is_said_to_go_back_where_it_goes(
+        tmp_path: Path) -> None:
+    """Opened from the codebook, the counts' and the matrix's help said Escape went "Back
+    to the workbench"; it goes back to the codebook."""
+    path = project_with_codings(tmp_path / "p.db")
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("k")
+        await settle(app, pilot)
+        codebook = app.screen
+        for key in ("C", "X"):
+            await pilot.press(key)
+            await settle(app, pilot)
+            await pilot.press("f1")
+            await settle(app, pilot)
+            assert help_text(app)["esc"] == "Back: Back to the previous screen"
+            await pilot.press("escape", "escape")
+            await settle(app, pilot)
+            assert app.screen is codebook

@@ -291,7 +291,8 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                 self.notify(str(exc), severity="error", markup=False)
                 return
             self._show(theme_id)
-            self.notify("Theme memo saved.")
+            # An emptied memo was "saved" too; and u, which takes it back, went unsaid.
+            self.notify(f"Theme memo {'saved' if text.strip() else 'cleared'} (u undoes it).")
 
         current = self.store.memo(self.coder, "theme", theme_id) or ""
         self.app.push_screen(MemoModal(f"Memo on theme {self.themes[theme_id].name}", current),

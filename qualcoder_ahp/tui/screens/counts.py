@@ -226,7 +226,7 @@ class CountsScreen(FollowsStore, Screen[None]):
         Binding("i", "choose_interviews", "Interviews",
                 tooltip="Count only some interviews: a participant attribute's value (as "
                         "qcahp counts --where ATTR=VALUE), one transcript, or all"),
-        Binding("escape", "back", "Back", tooltip="Back to the workbench"),
+        Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
     ]
 
     DEFAULT_CSS = """

@@ -114,7 +114,7 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
                 tooltip="Read the cell's codings and write its summary"),
         Binding("c", "next_coder", "Coder",
                 tooltip="Whose codings are counted: yours, everyone's, then each coder's"),
-        Binding("escape", "back", "Back", tooltip="Back to the workbench"),
+        Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
         *UNDO_BINDINGS,
     ]
 
