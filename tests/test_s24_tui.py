@@ -331,3 +331,58 @@ async def test_escape_on_counts_and_framework_is_said_to_go_back_where_it_goes(
             await pilot.press("escape", "escape")
             await settle(app, pilot)
             assert app.screen is codebook
+
+
+async def test_the_counts_and_matrix_help_lists_the_keys_that_reach_off_screen_columns(
+        tmp_path: Path) -> None:
+    """The counts' and the framework matrix's help listed neither ← → (the one way to the
+    figures and themes beyond the edge at 80 columns) nor ↑ ↓ Home End: they are listed,
+    and do what the grid does with them, also when the grid has lost the focus."""
+    from textual.widgets import DataTable
+
+    path = project_with_codings(tmp_path / "p.db")
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("C")
+        await settle(app, pilot)
+        counts = app.screen
+        assert isinstance(counts, CountsScreen)
+        await pilot.press("f1")
+        await settle(app, pilot)
+        keys = help_text(app)
+        assert keys["→"].startswith("Columns ▶: Scroll the figures right")
+        assert keys["←"].startswith("Columns ◀: Scroll the figures left")
+        assert keys["end"] == "Last columns: The rightmost figures"
+        assert keys["↓"].startswith("Next row") and keys["^end"] == "Last row: The last row"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        grid = counts.query_one(DataTable)
+        assert grid.max_scroll_x > 0  # at 80 columns some figures lie beyond the edge
+        app.set_focus(None)  # the keys still reach the grid
+        await pilot.press("right")
+        await pilot.pause()
+        assert grid.scroll_x > 0
+        await pilot.press("home", "down")
+        await pilot.pause()
+        assert grid.scroll_x == 0 and grid.cursor_row == 1
+        await pilot.press("escape")
+        await settle(app, pilot)
+
+        await pilot.press("X")
+        await settle(app, pilot)
+        await pilot.press("f1")
+        await settle(app, pilot)
+        keys = help_text(app)
+        assert keys["→"].startswith("Next theme: The next theme's column")
+        assert keys["←"] == "Previous theme: The previous theme's column"
+        assert keys["↓"] == "Next case: The next case's row"
+        assert keys["home"] == "Case column: The case column, at the left"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        grid = app.screen.query_one(DataTable)
+        column = grid.cursor_coordinate.column
+        app.set_focus(None)
+        await pilot.press("right", "down")
+        await pilot.pause()
+        assert grid.cursor_coordinate == (1, column + 1)

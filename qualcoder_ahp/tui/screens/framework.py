@@ -48,6 +48,7 @@ from qualcoder_ahp.reports.writers import shown_time
 from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind
 from qualcoder_ahp.tui.undo_keys import UNDO_BINDINGS, UndoKeys
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+from qualcoder_ahp.tui.widgets.list_keys import GridKeys, grid_key
 
 HEAD_LINES = 2
 """Lines of a theme's column heading (:func:`~qualcoder_ahp.reports.theme_heading.heading`)."""
@@ -106,7 +107,7 @@ class FrameworkGrid(DataTable[object], inherit_bindings=False):
                 if not (isinstance(b, Binding) and b.key == "enter")]
 
 
-class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
+class FrameworkScreen(GridKeys, UndoKeys, FollowsStore, Screen[None]):
     """Cases × themes: codings per cell, ``*`` where the working coder's summary is."""
 
     BINDINGS = [
@@ -116,6 +117,17 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
                 tooltip="Whose codings are counted: yours, everyone's, then each coder's"),
         Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
         *UNDO_BINDINGS,
+        grid_key("right", "cursor_right", "Next theme", "The next theme's column (the "
+                 "case column stays while the themes scroll)"),
+        grid_key("left", "cursor_left", "Previous theme", "The previous theme's column"),
+        grid_key("end", "scroll_end", "Last theme", "The last theme's column"),
+        grid_key("home", "scroll_home", "Case column", "The case column, at the left"),
+        grid_key("down", "cursor_down", "Next case", "The next case's row"),
+        grid_key("up", "cursor_up", "Previous case", "The previous case's row"),
+        grid_key("pagedown", "page_down", "Page ▼", "A page of cases down"),
+        grid_key("pageup", "page_up", "Page ▲", "A page of cases up"),
+        grid_key("ctrl+end", "scroll_bottom", "Last case", "The last case's row"),
+        grid_key("ctrl+home", "scroll_top", "First case", "The first case's row"),
     ]
 
     MARKS = [
