@@ -386,3 +386,43 @@ async def test_the_counts_and_matrix_help_lists_the_keys_that_reach_off_screen_c
         await pilot.press("right", "down")
         await pilot.pause()
         assert grid.cursor_coordinate == (1, column + 1)
+
+
+async def test_the_transcripts_help_speaks_plainly_of_import_and_suggest(
+        tmp_path: Path) -> None:
+    """The help said "Import transcript files (a worker)": programmer's words."""
+    path = project_with_codings(tmp_path / "p.db")
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("question_mark")
+        await settle(app, pilot)
+        keys = help_text(app)
+        assert keys["i"] == ("Import: Import transcript files or folders (in the background, "
+                             "with a progress bar)")
+        assert keys["S"] == ("Suggest: Run the codebook's patterns over every transcript for "
+                             "suggestions (in the background, with a progress bar)")
+        assert not [k for k, text in keys.items() if "worker" in text]
+
+
+async def test_a_commit_from_another_window_is_not_read_while_the_workbench_closes(
+        tmp_path: Path) -> None:
+    """The poll re-read the codebook while the app was shutting down (its tree already
+    gone): "NoMatches: No nodes match '#theme-tree' on CodebookScreen()" on the way out."""
+    path = project_with_codings(tmp_path / "p.db")
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("k")
+        await settle(app, pilot)
+        codebook = app.screen
+        assert isinstance(codebook, CodebookScreen)
+        with open_store(path) as other:
+            other.edit_theme("serendipity", coder="bo", name="Chance")
+        await codebook.query_one("#theme-tree").remove()  # taken down, as on the way out
+        app._running = False  # what Textual's shutdown sets first
+        try:
+            assert app.poll_store() is False  # on base: NoMatches
+        finally:
+            app._running = True
+        assert app.screen is codebook

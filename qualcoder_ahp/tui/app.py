@@ -178,6 +178,11 @@ class WorkbenchApp(BusyGuard, App[None]):
         one ``PRAGMA data_version`` (our own commits never change it). Returns whether
         the screens were told about a change.
         """
+        if not self.is_running:
+            # Closing: the screens are being taken down, their widgets already gone (a
+            # commit from another window just before q crashed the exit with "No nodes
+            # match '#theme-tree' on CodebookScreen()").
+            return False
         # Decisions into the database file too, so that a copy of the file made while
         # the workbench is open (to send to the lead for a merge) holds them: our own,
         # and those of a command or window that committed meanwhile.
