@@ -426,3 +426,56 @@ async def test_a_commit_from_another_window_is_not_read_while_the_workbench_clos
         finally:
             app._running = True
         assert app.screen is codebook
+
+
+def typing_line(app) -> str | None:  # type: ignore[no-untyped-def]
+    from textual.widgets import Label
+
+    found = app.screen.query("#help-typing")
+    return str(found.first(Label).render()) if found else None
+
+
+async def test_help_opened_from_a_box_says_the_letter_keys_type_there(tmp_path: Path) -> None:
+    """F1 from the search box (or a framework cell's summary) listed R Regex, W Words,
+    c Code…, q Quit: pressed after closing the help, each typed a letter in the box."""
+    from qualcoder_ahp.tui.screens.framework import FrameworkCellScreen
+
+    path = project_with_codings(tmp_path / "p.db")
+    app = make_app(path, coder=CODER)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await pilot.press("F")
+        await settle(app, pilot)
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert typing_line(app) == (
+            "The cursor is in the search box, where letters type: Enter searches and leaves "
+            "it (Escape too, once there are hits); then the keys below work.")
+        assert "R" in help_text(app)
+        await pilot.press("escape", *"luck", "enter")
+        await settle(app, pilot)
+        await pilot.press("question_mark")  # on the hits: ? is the help, the keys work
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen) and typing_line(app) is None
+        await pilot.press("escape", "escape", "escape")
+        await settle(app, pilot)
+
+        await pilot.press("X")
+        await settle(app, pilot)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        cell = app.screen
+        assert isinstance(cell, FrameworkCellScreen)
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert typing_line(app).startswith("The cursor is in the summary box, where letters "
+                                           "type: Tab moves to the codings")
+        await pilot.press("escape", "tab")
+        await settle(app, pilot)
+        await pilot.press("f1")
+        await settle(app, pilot)
+        assert isinstance(app.screen, HelpScreen) and typing_line(app) is None
+        await pilot.press("escape")
+        await settle(app, pilot)
+    with open_store(path) as store:  # nothing typed into the summary
+        assert store.conn.execute("SELECT count(*) FROM memos").fetchone()[0] == 0

@@ -538,6 +538,14 @@ class FrameworkCellScreen(Screen[None]):
         """The cell's theme (P and K start their pickers there)."""
         return self.theme_id
 
+    def typing_hint(self) -> str | None:
+        """For the help, while the cursor is in the summary box: the letter keys it lists
+        type there, and Tab leaves it."""
+        if not self.query_one(TextArea).has_focus:
+            return None
+        return ("The cursor is in the summary box, where letters type: Tab moves to the "
+                "codings, where the keys below work (ctrl+s and Escape work in the box too).")
+
     def action_back(self) -> None:
         """Back to the matrix; a changed summary is not thrown away on the first Escape."""
         if self._warn_unsaved("Escape again discards it"):
