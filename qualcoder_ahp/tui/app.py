@@ -178,6 +178,11 @@ class WorkbenchApp(BusyGuard, App[None]):
         one ``PRAGMA data_version`` (our own commits never change it). Returns whether
         the screens were told about a change.
         """
+        if not self.is_running:
+            # Closing: the screens are being taken down, their widgets already gone (a
+            # commit from another window just before q crashed the exit with "No nodes
+            # match '#theme-tree' on CodebookScreen()").
+            return False
         # Decisions into the database file too, so that a copy of the file made while
         # the workbench is open (to send to the lead for a merge) holds them: our own,
         # and those of a command or window that committed meanwhile.
@@ -301,22 +306,24 @@ class WorkbenchApp(BusyGuard, App[None]):
 
     def _theme_here(self) -> str | None:
         """The theme a picker starts on: on the coding screen the one under the cursor,
-        on the framework matrix the one of the column under it, on the codebook the one
-        highlighted."""
+        on the codebook the one highlighted, and on a screen that says which theme it
+        shows or highlights (``theme_under_cursor``: the framework matrix's column, a
+        framework cell's, the passages' or key words' theme, the counts' row, the
+        highlighted pattern's or suggestion's) that one: K on Serendipity's passages
+        offered the key words of the codebook's first theme."""
         from qualcoder_ahp.tui.screens.codebook import CodebookScreen
         from qualcoder_ahp.tui.screens.coding import CodingScreen
-        from qualcoder_ahp.tui.screens.framework import FrameworkScreen
 
         screen = self.screen
         if isinstance(screen, CodingScreen):
             session = screen.session
             under = session.current or session.coding_under_cursor()
             return under.theme_id if under is not None else None
-        if isinstance(screen, FrameworkScreen):
-            return screen.theme_under_cursor()
         if isinstance(screen, CodebookScreen):
             return screen._selected()
-        return None
+        here = getattr(screen, "theme_under_cursor", None)
+        theme: str | None = here() if here is not None else None
+        return theme
 
     def action_keywords(self) -> None:
         """Pick a theme and read its key words (the codebook screen's w, from anywhere);

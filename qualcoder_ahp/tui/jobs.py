@@ -101,6 +101,10 @@ def for_dialog(reason: str) -> str:
     return reason.replace(_CLI_FLAG, _CLI_FLAG_HERE)
 
 
+NEXT = "next"
+"""The last part of an import's summary, after "; ": what to do next (press S)."""
+
+
 def import_files(store_path: Path | None, paths: list[str],
                  progress: ProgressFn | None = None) -> str:
     """Import transcript files or folders into the project; returns a one-line summary."""
@@ -110,6 +114,11 @@ def import_files(store_path: Path | None, paths: list[str],
         result = importers.import_paths(store, [Path(p) for p in paths],
                                         progress=_adapt(progress))
         notes = _import_notes(store, result)
+        new = len(getattr(result, "imported", ()))
+        # A transcript imported into a project with patterns has no suggestions until S:
+        # its row said "decided 0/0", as if no pattern had found anything in it.
+        suggest = (f"; {NEXT}: press S to look for suggestions in the new transcript"
+                   f"{'s' if new > 1 else ''}") if new and store.patterns() else ""
     summary = _summary("imported", result)
     failed = getattr(result, "failed", None)
     if failed:  # files that failed are reported, never raised, by the importer
@@ -127,7 +136,7 @@ def import_files(store_path: Path | None, paths: list[str],
         summary += "; note: " + "; ".join(notes[:3])
         if len(notes) > 3:
             summary += f"; and {len(notes) - 3} more notes"
-    return summary
+    return summary + suggest
 
 
 def _import_notes(store: Store, result: Any) -> list[str]:

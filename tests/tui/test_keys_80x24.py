@@ -177,8 +177,12 @@ async def test_import_failures_stay_until_dismissed_and_a_later_run_replaces_the
                 head, *lines = report_lines(screen)
                 assert head.startswith("Import: 1 imported (")
                 assert head.endswith(", 0 unchanged, 1 failed  (Escape closes this)")
-                assert lines[0] == "failed:" and all(x.startswith("  ") for x in lines[1:])
-                said = "".join(x.strip() for x in lines[1:])  # a long path wraps anywhere
+                # The failure, then (session 24) what to do next with the file imported.
+                cut = lines.index("next:")
+                assert lines[0] == "failed:" and all(x.startswith("  ") for x in lines[1:cut])
+                assert lines[cut + 1:] == ["  press S to look for suggestions in the new "
+                                           "transcript"]
+                said = "".join(x.strip() for x in lines[1:cut])  # a long path wraps anywhere
                 assert said.replace(" ", "") == f"{bad / 'empty.txt'}:thefileisempty"
                 assert not [n for n in app._notifications if n.severity == "warning"]
                 assert list(footer(app))[:2] == ["question_mark", "escape"]

@@ -291,7 +291,8 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                 self.notify(str(exc), severity="error", markup=False)
                 return
             self._show(theme_id)
-            self.notify("Theme memo saved.")
+            # An emptied memo was "saved" too; and u, which takes it back, went unsaid.
+            self.notify(f"Theme memo {'saved' if text.strip() else 'cleared'} (u undoes it).")
 
         current = self.store.memo(self.coder, "theme", theme_id) or ""
         self.app.push_screen(MemoModal(f"Memo on theme {self.themes[theme_id].name}", current),
@@ -464,21 +465,25 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         if not target_id or target_id not in self.themes:
             return
         source, target = self.themes[source_id], self.themes[target_id]
+        # "Its 0 codings (every coder's) become codings of …" said of a theme nobody had
+        # coded; and "memos on it are added to theirs" left "theirs" to be guessed.
         if self.blind:  # how many the other coders hold would tell what they decided
             mine = self.mine.get(source_id, 0)
-            held = (f"Your {mine} coding{'' if mine == 1 else 's'} (and any other coder's) "
-                    "become")
-            n = 2  # with another coder's, "become codings"
+            held = ("any other coder's codings of it become codings of" if mine == 0 else
+                    f"your {mine} coding{'' if mine == 1 else 's'} (and any other coder's) "
+                    "become codings of")
         else:
             n = self.store.coding_counts_by_theme([source_id]).get(source_id, 0)
-            held = (f"Its {n} coding{'' if n == 1 else 's'} (every coder's) "
-                    f"become{'s' if n == 1 else ''}")
+            held = ("nobody has coded it" if n == 0 else
+                    f"its {n} coding{'' if n == 1 else 's'} (every coder's) "
+                    f"become{'s a coding' if n == 1 else ' codings'} of")
+        held = f"{held} {target.name}" if held.endswith(" of") else held
         # Its open suggestions close with it, as a retired theme's do: said here too (a
         # merge closed dozens unannounced, with nothing to decide them by afterwards).
-        title = (f"Merge {source.name} into {target.name}? {held} "
-                 f"{'a coding' if n == 1 else 'codings'} of "
-                 f"{target.name}, memos on it are added to theirs, and {source.name} leaves "
-                 f"the codebook; {self._closes(source_id)}. u undoes it.")
+        title = (f"Merge {source.name} into {target.name}? {held[0].upper()}{held[1:]}, "
+                 f"each coder's memo on it is added to their memo on {target.name}, and "
+                 f"{source.name} leaves the codebook; {self._closes(source_id)}. "
+                 "u undoes it.")
 
         def chosen(choice: str | None) -> None:
             if choice == "merge":

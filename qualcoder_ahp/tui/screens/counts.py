@@ -41,6 +41,7 @@ from qualcoder_ahp.reports.writers import Sheet, cell_text
 from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind
 from qualcoder_ahp.tui.screens.modals import ChoiceModal
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+from qualcoder_ahp.tui.widgets.list_keys import GridKeys, grid_key
 
 BASE_VIEWS = ("theme", "transcript", "participant", "coder")
 _NUMERIC = re.compile(r"^\d[\d.]*( \(.*%\))?$|^$")
@@ -215,7 +216,7 @@ class CountsGrid(DataTable[object]):
         self.scroll_relative(x=-self.STEP, animate=False)
 
 
-class CountsScreen(FollowsStore, Screen[None]):
+class CountsScreen(GridKeys, FollowsStore, Screen[None]):
     """Theme counts by theme, transcript, participant, coder or attribute."""
 
     BINDINGS = [
@@ -226,7 +227,22 @@ class CountsScreen(FollowsStore, Screen[None]):
         Binding("i", "choose_interviews", "Interviews",
                 tooltip="Count only some interviews: a participant attribute's value (as "
                         "qcahp counts --where ATTR=VALUE), one transcript, or all"),
-        Binding("escape", "back", "Back", tooltip="Back to the workbench"),
+        Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
+        grid_key("right", "cursor_right", "Columns ▶",
+                 "Scroll the figures right, about a column at a time (the caption says "
+                 "\"← → more columns\" when some lie beyond the edge)"),
+        grid_key("left", "cursor_left", "Columns ◀",
+                 "Scroll the figures left, about a column at a time"),
+        grid_key("end", "scroll_end", "Last columns", "The rightmost figures"),
+        grid_key("home", "scroll_home", "First columns",
+                 "Back to the first figures"),
+        grid_key("down", "cursor_down", "Next row", "The next row (its theme is named in "
+                 "full under the table)"),
+        grid_key("up", "cursor_up", "Previous row", "The previous row"),
+        grid_key("pagedown", "page_down", "Page ▼", "A page of rows down"),
+        grid_key("pageup", "page_up", "Page ▲", "A page of rows up"),
+        grid_key("ctrl+end", "scroll_bottom", "Last row", "The last row"),
+        grid_key("ctrl+home", "scroll_top", "First row", "The first row"),
     ]
 
     DEFAULT_CSS = """
@@ -373,6 +389,12 @@ class CountsScreen(FollowsStore, Screen[None]):
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_theme(event.cursor_row)
+
+    def theme_under_cursor(self) -> str | None:
+        """The highlighted row's theme (P and K start their pickers there)."""
+        themes = self.shown.themes if self.shown is not None else []
+        row = self.query_one(DataTable).cursor_row
+        return themes[row][0] if 0 <= row < len(themes) else None
 
     def _show_theme(self, row: int | None) -> None:
         """Name the highlighted row's theme in full, with its id, under the table."""

@@ -48,6 +48,7 @@ from qualcoder_ahp.reports.writers import shown_time
 from qualcoder_ahp.tui.follow import BLIND_NOTE, FollowsStore, is_blind
 from qualcoder_ahp.tui.undo_keys import UNDO_BINDINGS, UndoKeys
 from qualcoder_ahp.tui.widgets.footer import WorkbenchFooter
+from qualcoder_ahp.tui.widgets.list_keys import GridKeys, grid_key
 
 HEAD_LINES = 2
 """Lines of a theme's column heading (:func:`~qualcoder_ahp.reports.theme_heading.heading`)."""
@@ -106,7 +107,7 @@ class FrameworkGrid(DataTable[object], inherit_bindings=False):
                 if not (isinstance(b, Binding) and b.key == "enter")]
 
 
-class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
+class FrameworkScreen(GridKeys, UndoKeys, FollowsStore, Screen[None]):
     """Cases × themes: codings per cell, ``*`` where the working coder's summary is."""
 
     BINDINGS = [
@@ -114,8 +115,19 @@ class FrameworkScreen(UndoKeys, FollowsStore, Screen[None]):
                 tooltip="Read the cell's codings and write its summary"),
         Binding("c", "next_coder", "Coder",
                 tooltip="Whose codings are counted: yours, everyone's, then each coder's"),
-        Binding("escape", "back", "Back", tooltip="Back to the workbench"),
+        Binding("escape", "back", "Back", tooltip="Back to the previous screen"),
         *UNDO_BINDINGS,
+        grid_key("right", "cursor_right", "Next theme", "The next theme's column (the "
+                 "case column stays while the themes scroll)"),
+        grid_key("left", "cursor_left", "Previous theme", "The previous theme's column"),
+        grid_key("end", "scroll_end", "Last theme", "The last theme's column"),
+        grid_key("home", "scroll_home", "Case column", "The case column, at the left"),
+        grid_key("down", "cursor_down", "Next case", "The next case's row"),
+        grid_key("up", "cursor_up", "Previous case", "The previous case's row"),
+        grid_key("pagedown", "page_down", "Page ▼", "A page of cases down"),
+        grid_key("pageup", "page_up", "Page ▲", "A page of cases up"),
+        grid_key("ctrl+end", "scroll_bottom", "Last case", "The last case's row"),
+        grid_key("ctrl+home", "scroll_top", "First case", "The first case's row"),
     ]
 
     MARKS = [
@@ -419,6 +431,7 @@ class FrameworkCellScreen(Screen[None]):
         self.coder = coder
         self.case = case
         self.theme_id = theme_id
+        """The cell's theme (P and K start their pickers there: :meth:`theme_under_cursor`)."""
         self.path = path
         self.quotes = quotes
         self.counted = counted
@@ -520,6 +533,18 @@ class FrameworkCellScreen(Screen[None]):
         self.saved_at = shown_time(_now(), seconds=True)[-8:]
         self._show_state()
         self.notify("Summary saved." if text.strip() else "Summary cleared.", timeout=3)
+
+    def theme_under_cursor(self) -> str | None:
+        """The cell's theme (P and K start their pickers there)."""
+        return self.theme_id
+
+    def typing_hint(self) -> str | None:
+        """For the help, while the cursor is in the summary box: the letter keys it lists
+        type there, and Tab leaves it."""
+        if not self.query_one(TextArea).has_focus:
+            return None
+        return ("The cursor is in the summary box, where letters type: Tab moves to the "
+                "codings, where the keys below work (ctrl+s and Escape work in the box too).")
 
     def action_back(self) -> None:
         """Back to the matrix; a changed summary is not thrown away on the first Escape."""

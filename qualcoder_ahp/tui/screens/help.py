@@ -71,12 +71,18 @@ class HelpScreen(ModalScreen[None]):
         if marks:
             self.rows += [("", "Marks", "What the marks on this screen mean:"), *marks]
         self.title_text = title
+        typing = getattr(under, "typing_hint", None)
+        self.typing: str | None = typing() if typing is not None else None
+        """Said above the keys when the cursor is in a box of the screen below, where the
+        letter keys listed type instead (the search box, a framework cell's summary)."""
 
     def compose(self) -> ComposeResult:
         yield WorkbenchFooter()  # this dialog's keys, not the screen's below
         with Vertical(classes="dialog help"):
             yield Label(Text(f"Keys: {self.title_text}  (Escape closes; ctrl+p finds any command)"))
             yield Label(Text("↑ ↓ PgUp PgDn Home End read the list"), classes="hint")
+            if self.typing:
+                yield Label(Text(self.typing), id="help-typing", classes="hint")
             yield HelpTable(id="help-table", cursor_type="row")
 
     def on_mount(self) -> None:

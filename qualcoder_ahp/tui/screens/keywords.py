@@ -171,8 +171,12 @@ class KeywordsScreen(TableKeys, ListScreen, Screen[None]):
                 tooltip="The highlighted word (each form listed) in the participants' "
                         "turns of every transcript, in context: read, open or code the hits "
                         "(Escape comes back here)"),
-        Binding("escape", "back", "Back", tooltip="Back to the codebook"),
-        Binding("k", "back", "Codebook", show=False, tooltip="Back to the codebook"),
+        # Opened by K from any screen, not only by the codebook's w: Escape goes back to
+        # that screen, and k is the codebook's key (back to it only when it is below).
+        Binding("escape", "back", "Back", tooltip="Back to the screen you came from (the "
+                "codebook, after its w)"),
+        Binding("k", "back_to_codebook", "Codebook", show=False,
+                tooltip="Back to the codebook below"),
         *list_bindings("word"),  # the table's own keys; here for the help and the palette
     ]
 
@@ -281,6 +285,10 @@ class KeywordsScreen(TableKeys, ListScreen, Screen[None]):
             self._head(Text("Finding the key words failed.", style="bold"))
 
     # ------------------------------------------------------------------ position
+    def theme_under_cursor(self) -> str | None:
+        """The theme whose key words are shown (P starts its picker there)."""
+        return self.theme_id
+
     def selected(self) -> KeyRow | None:
         """The highlighted row, if any."""
         found = self.shown
@@ -314,7 +322,16 @@ class KeywordsScreen(TableKeys, ListScreen, Screen[None]):
         """Search needs a highlighted word."""
         if action == "search":
             return self.selected() is not None
+        if action == "back_to_codebook":  # else k is the app's: it opens the codebook
+            return self._from_codebook()
         return True
+
+    def _from_codebook(self) -> bool:
+        """Whether the screen below is the codebook (this was opened with its w)."""
+        from qualcoder_ahp.tui.screens.codebook import CodebookScreen
+
+        stack = self.app.screen_stack
+        return self in stack[1:] and isinstance(stack[stack.index(self) - 1], CodebookScreen)
 
     def open_highlighted(self) -> None:
         """Enter on the table (its own key) or a click on a word: search for it."""
@@ -333,5 +350,10 @@ class KeywordsScreen(TableKeys, ListScreen, Screen[None]):
         self.app.push_screen(screen)
 
     def action_back(self) -> None:
-        """Back to the codebook screen."""
+        """Back to the screen it was opened from (the codebook, after its w)."""
         self.dismiss()
+
+    def action_back_to_codebook(self) -> None:
+        """k, opened from the codebook: back to it (not a second codebook on top)."""
+        if self._from_codebook():
+            self.dismiss()

@@ -617,6 +617,10 @@ class PassagesScreen(ListKeys, ListScreen, Screen[None]):
             self.query_one(PassageList).laid_out_here()  # the list measures them itself
 
     # ------------------------------------------------------------------ position
+    def theme_under_cursor(self) -> str | None:
+        """The theme whose passages are shown (K starts its picker there)."""
+        return self.theme_id
+
     def selected(self) -> Passage | None:
         """The highlighted passage, if any."""
         index = self.highlighted_index()

@@ -321,6 +321,11 @@ class PatternSuggestionsScreen(CoderChoice, ListKeys, ListScreen, Screen[None]):
             self.listing().loading = False
             self.set_where(Text("Listing the suggestions failed.", style="bold"))
 
+    def theme_under_cursor(self) -> str | None:
+        """The highlighted suggestion's theme (P and K start their pickers there)."""
+        item = self.selected()
+        return item.suggestion.theme_id if item is not None else None
+
     def selected(self) -> ListedSuggestion | None:
         """The highlighted suggestion, if any."""
         index = self.highlighted_index()

@@ -449,6 +449,13 @@ class PatternsScreen(CoderChoice, TableKeys, ListScreen, Screen[None]):
                 Text("Counting the patterns failed.", style="bold"))
 
     # ------------------------------------------------------------------ position
+    def theme_under_cursor(self) -> str | None:
+        """The highlighted pattern's theme, else the theme listed (P and K start their
+        pickers there)."""
+        row = self.selected()
+        theme: str | None = row["theme"] if row is not None else self.theme_id
+        return theme
+
     def selected(self) -> dict[str, Any] | None:
         """The highlighted pattern's row, if any."""
         if not self._listed:

@@ -479,6 +479,14 @@ class SearchScreen(UndoKeys, ListKeys, ListScreen, Screen[None]):
         self.mark_theme = theme_id
         self.run_search()  # tick every hit coded with the theme
 
+    def typing_hint(self) -> str | None:
+        """For the help, while the cursor is in the search box: the letter keys it lists
+        (R, W, o, c…) type there, and how to leave it."""
+        if not self.query_one(Input).has_focus:
+            return None
+        return ("The cursor is in the search box, where letters type: Enter searches and "
+                "leaves it (Escape too, once there are hits); then the keys below work.")
+
     def action_back(self) -> None:
         """Return to the previous screen; from the search box over a list of hits (``/``,
         then a change of mind), put back the search the list shows and give the keys to

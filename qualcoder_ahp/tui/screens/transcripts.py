@@ -80,10 +80,10 @@ def report_text(label: str, summary: str, dark: bool = True) -> Group:
     lines: list[RenderableType] = [Text.assemble((f"{heading}: {first}", "bold"),
                                                  ("  (Escape closes this)", "dim"))]
     for part in rest.split("; ") if rest else ():
-        for word in ("failed", "note", "skipped as withdrawn from this project"):
+        for word in ("failed", "note", "skipped as withdrawn from this project", jobs.NEXT):
             if part.startswith(f"{word}: "):
                 part = part[len(word) + 2:]
-                lines.append(Text(f"{word}:", style=ink(
+                lines.append(Text(f"{word}:", style="bold" if word == jobs.NEXT else ink(
                     "rejected" if word == "failed" else "undecided", dark, bold=True)))
         lines.append(Padding(Text(part), (0, 0, 0, 2)))
     return Group(*lines)
@@ -125,14 +125,18 @@ class TranscriptsScreen(Screen[None]):
         Binding("s", "sort", "Sort", tooltip="Sort by the next column (again: reverse)"),
         Binding("g", "next_undecided", "Undecided",
                 tooltip="Open the first suggestion you have not decided yet"),
-        Binding("i", "import_files", "Import", tooltip="Import transcript files (a worker)"),
+        # "(a worker)" told a researcher nothing.
+        Binding("i", "import_files", "Import",
+                tooltip="Import transcript files or folders (in the background, with a "
+                        "progress bar)"),
         Binding("S", "suggest", "Suggest",
-                tooltip="Run the codebook's patterns over every transcript (a worker)"),
+                tooltip="Run the codebook's patterns over every transcript for suggestions "
+                        "(in the background, with a progress bar)"),
         Binding("F", "app.find_all", "Find", tooltip="Search every transcript for a word "
                 "or pattern, read the hits in context, code them"),
         Binding("L", "load_codebook", "Load codebook",
                 tooltip="Load a codebook file (YAML, patterns JSONL or REFI-QDA .qdc) into a "
-                        "project without one (a worker); a new version: qcahp codebook load"),
+                        "project without one (in the background); a new version: qcahp codebook load"),
         Binding("escape", "dismiss_report", "Dismiss",
                 tooltip="Close the report of the last import or suggestion run"),
         Binding("n", "rename", "Rename", show=False,

@@ -1,4 +1,5 @@
-"""The keys of a screen that is one long list (passages, search hits).
+"""The keys of a screen that is one long list (passages, search hits), or one grid
+(:class:`GridKeys`: the counts, the framework matrix).
 
 ↑ ↓ move (each screen says how: the passages skip their transcript headings), PgUp
 PgDn a page, Home End to the ends. The screen names its list in :meth:`ListKeys.listing`.
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.widgets import Label, OptionList
+from textual.widgets import DataTable, Label, OptionList
 
 
 def list_bindings(item: str) -> list[Binding]:
@@ -54,3 +55,20 @@ class ListKeys:
         width = self.size.width or self.app.size.width  # type: ignore[attr-defined]
         text.truncate(max(1, width - 2), overflow="ellipsis")
         label.update(text)
+
+
+def grid_key(key: str, action: str, description: str, tooltip: str) -> Binding:
+    """A hidden key of a screen of one grid (the counts, the framework matrix) that does
+    what the grid's own ``action`` does (:class:`GridKeys`): the grid has the keys while
+    it has the focus; the screen's copy puts them in the help and the palette (neither
+    listed ← → there, the one way to the figures or themes off the screen's edge)."""
+    return Binding(key, f"grid('{action}')", description, show=False, tooltip=tooltip)
+
+
+class GridKeys:
+    """Mix into a screen of one DataTable: :func:`grid_key`'s keys act on it."""
+
+    def action_grid(self, action: str) -> None:
+        """The grid's own ``action_<action>`` (``cursor_right``, ``scroll_end``…)."""
+        grid = self.query_one(DataTable)  # type: ignore[attr-defined]
+        getattr(grid, f"action_{action}")()
