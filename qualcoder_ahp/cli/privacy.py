@@ -106,7 +106,9 @@ def register(cli: click.Group) -> None:
             click.echo(f"{plural(len(report.redacted), 'transcript')} {verb}; "
                        f"{len(report.unchanged)} had none of the names.")
         elif not (report.codebook or report.codebook_text != "none"):
-            click.echo("The codebook has none of the names.")
+            # With no codebook loaded "has none of the names" read as if one was searched.
+            click.echo("The codebook has none of the names." if store.themes(
+                include_inactive=True) else "The project has no codebook: nothing to redact.")
         if report.log_scrubbed:
             # `qcahp speakers rename` logs the old name: the log keeps no name either.
             did = "Would scrub" if dry_run else "Scrubbed"
