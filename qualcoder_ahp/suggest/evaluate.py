@@ -254,7 +254,15 @@ def read_gold(path: str | Path) -> list[tuple[int, str, set[str]]]:
             problems.append(f"line {number}: not valid JSON (nested too deeply)")
             continue
         labelled = _gold_row(row)
-        if labelled is _BINARY:
+        if isinstance(row, dict) and "sentence" in row and "themes" not in row:
+            # Read as theme-free, a slip such as "theme": [...] made every suggestion on
+            # the sentence count as wrong, and its themes as never there.
+            others = sorted(set(row) - {"sentence"})
+            has = f" (it has {', '.join(map(repr, others))})" if others else ""
+            problems.append(f'line {number}: no "themes" list{has}: write "themes": '
+                            '[...] with the theme ids, or "themes": [] for a sentence with '
+                            'no theme')
+        elif labelled is _BINARY:
             problems.append(f'line {number}: a Prodigy answer on one "label" cannot be '
                             'scored: label the sentences in the choice interface ("accept": '
                             '[...] lists every theme)')
