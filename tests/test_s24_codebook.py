@@ -59,3 +59,37 @@ def test_a_gold_line_with_themes_still_scores(tmp_path: Path) -> None:
     (tmp_path / "cb.yaml").write_text(SMALL, encoding="utf-8")
     result = evaluate_gold(load_codebook(tmp_path / "cb.yaml"), gold)
     assert (result.micro.tp, result.micro.fp, result.micro.fn) == (1, 0, 0)
+
+
+# -- a dependency pattern in a codebook that names no pipeline -----------------------
+
+DEPENDENCY = SMALL + """      - id: ch_dep
+        dependency: [{RIGHT_ID: verb, RIGHT_ATTRS: {LEMMA: fall}}]
+"""
+
+
+@pytest.mark.parametrize("command", ["check", "load"])
+def test_a_dependency_pattern_without_a_named_pipeline_is_refused(
+        tmp_path: Path, command: str) -> None:
+    # was: a warning, and `load` stored a pattern that could never match (the theme's
+    # pattern count said 2).
+    path = tmp_path / "cb.yaml"
+    path.write_text(DEPENDENCY, encoding="utf-8")
+    code, out = _cli(tmp_path, "codebook", command, str(path))
+    assert code == 1
+    assert (f"{path}:9: pattern ch_dep: a dependency pattern needs a trained spaCy pipeline "
+            "and the codebook names none") in out
+    if command == "load":
+        assert out.rstrip().endswith("nothing stored.")
+        code, out = _cli(tmp_path, "codebook", "show")
+        assert "ch_dep" not in out and "(1 pattern" not in out
+
+
+def test_a_named_pipeline_not_installed_still_only_warns(tmp_path: Path) -> None:
+    path = tmp_path / "cb.yaml"
+    path.write_text(DEPENDENCY.replace("name: T\n", "name: T\npipeline: en_not_here_sm\n"),
+                    encoding="utf-8")
+    result = check_codebook(path)
+    assert result.ok, result.errors
+    assert any(":10: pattern ch_dep: dependency pattern skipped: the codebook's pipeline is "
+               "not installed here" in w for w in result.warnings), result.warnings
