@@ -93,3 +93,49 @@ def test_a_named_pipeline_not_installed_still_only_warns(tmp_path: Path) -> None
     assert result.ok, result.errors
     assert any(":10: pattern ch_dep: dependency pattern skipped: the codebook's pipeline is "
                "not installed here" in w for w in result.warnings), result.warnings
+
+
+# -- token specs of the wrong shape: our words, not spaCy's schema --------------------
+
+@pytest.mark.parametrize("spec, message", [
+    ("{LOWER: {IN: fell}}",
+     "token 0: LOWER.IN must be a list, even of one word: {LOWER: {IN: [fell]}}"),
+    ("{LOWER: [fell, fall]}",
+     "token 0: LOWER is a list: for any one of several words write "
+     "{LOWER: {IN: [fell, fall]}}"),
+    ("{LEMMA: {NOT_IN: fall}}",
+     "token 0: LEMMA.NOT_IN must be a list, even of one word: {LEMMA: {NOT_IN: [fall]}}"),
+    ("{IS_ALPHA: maybe}", "token 0: IS_ALPHA must be true or false, not 'maybe'"),
+    ("{LENGTH: long}", "token 0: LENGTH is a number of characters"),
+    ('{LENGTH: {">=": x}}', "token 0: LENGTH is a number of characters"),
+    # was accepted: the list was compiled as the regex "['a']", a character class
+    ("{LOWER: {REGEX: [a]}}",
+     "token 0: LOWER.REGEX must be one regular expression in quotes, not a list"),
+])
+def test_a_token_value_of_the_wrong_shape_is_said_plainly(
+        tmp_path: Path, spec: str, message: str) -> None:
+    path = tmp_path / "cb.yaml"
+    path.write_text(SMALL + f"      - id: p_bad\n        tokens: [{spec}]\n", encoding="utf-8")
+    result = check_codebook(path)
+    assert len(result.errors) == 1, result.errors
+    assert result.errors[0].startswith(f"{path}:9: pattern p_bad: {message}"), result.errors
+    assert "TokenPattern" not in result.errors[0] and "->" not in result.errors[0]
+
+
+def test_token_values_of_the_right_shape_still_load(tmp_path: Path) -> None:
+    path = tmp_path / "cb.yaml"
+    path.write_text(SMALL + '      - id: p_ok\n        tokens: [{LENGTH: {">=": 3}}, '
+                    "{LENGTH: 2}, {IS_ALPHA: true}, {LENGTH: {IN: [1, 2]}}, "
+                    "{LOWER: {IN: [a, b]}}, {LOWER: {REGEX: '^x'}}]\n", encoding="utf-8")
+    result = check_codebook(path)
+    assert result.ok, result.errors
+
+
+def test_a_patterns_jsonl_in_not_a_list_is_said_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "p.jsonl"
+    path.write_text('{"label": "chance", "pattern": "fell into", "id": "j_ok"}\n'
+                    '{"label": "chance", "pattern": [{"LOWER": {"IN": "fell"}}], "id": "j_in"}\n',
+                    encoding="utf-8")
+    code, out = _cli(tmp_path, "codebook", "check", str(path))
+    assert code == 1
+    assert f"{path}:2: pattern j_in: token 0: LOWER.IN must be a list" in out
