@@ -139,3 +139,41 @@ def test_a_patterns_jsonl_in_not_a_list_is_said_with_its_line(tmp_path: Path) ->
     code, out = _cli(tmp_path, "codebook", "check", str(path))
     assert code == 1
     assert f"{path}:2: pattern j_in: token 0: LOWER.IN must be a list" in out
+
+
+# -- suggestions --coder: what the coder decided, in the table and the JSON ----------
+
+def _decided_project(tmp_path: Path) -> None:
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "alice.txt").write_text(
+        "Interviewer: How did you start?\n"
+        "Alice: Honestly I fell into it. Then I fell into research. I fell into teaching.\n",
+        encoding="utf-8")
+    (tmp_path / "cb.yaml").write_text(SMALL, encoding="utf-8")
+    for args in (["import", str(tmp_path / "t")], ["codebook", "load", str(tmp_path / "cb.yaml")],
+                 ["suggest"], ["decide", "1", "accept", "--coder", "ana"],
+                 ["decide", "2", "reject", "--coder", "ana"]):
+        code, out = _cli(tmp_path, *args)
+        assert code == 0, out
+
+
+def test_suggestions_with_a_coder_say_what_the_coder_decided(tmp_path: Path) -> None:
+    import json
+
+    _decided_project(tmp_path)
+    code, out = _cli(tmp_path, "suggestions", "--coder", "ana", "--decision", "decided",
+                     "--format", "json")
+    assert code == 0, out
+    assert [(r["id"], r["decision"]) for r in json.loads(out)] == [(1, "accepted"),
+                                                                  (2, "rejected")]
+    code, out = _cli(tmp_path, "suggestions", "--coder", "ana", "--decision", "undecided",
+                     "--format", "json")
+    assert [(r["id"], r["decision"]) for r in json.loads(out)] == [(3, "undecided")]
+    code, out = _cli(tmp_path, "suggestions", "--coder", "ana", "--decision", "decided")
+    header, _rule, first, second = out.splitlines()[:4]
+    assert header.split()[:8] == ["id", "transcript", "theme", "unit", "start", "end",
+                                  "status", "decision"]
+    assert first.split()[7] == "accepted" and second.split()[7] == "rejected"
+    # Without --coder there is no one's decision to show.
+    code, out = _cli(tmp_path, "suggestions", "--format", "json")
+    assert "decision" not in json.loads(out)[0]

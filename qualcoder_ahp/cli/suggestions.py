@@ -129,6 +129,9 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
                    key=lambda s: (s.transcript_id, s.start, s.end, s.theme_id))
     names = {t.id: t.name for t in store.transcripts()}
     texts: dict[int, str] = {}
+    # With --coder, each row says what the coder decided: `--decision decided` listed
+    # accepted and rejected ones alike with nothing to tell them apart, in json too.
+    decided = store.decisions_for(coder) if coder is not None else {}
     rows = []
     for s in found:
         if s.transcript_id not in texts:
@@ -141,6 +144,8 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
                      "lost_patterns": list(s.lost_pattern_ids),
                      "matches": [list(m) for m in s.matches],
                      "text": texts[s.transcript_id][s.start:s.end]})
+        if coder is not None:
+            rows[-1]["decision"] = decided.get(s.id, "undecided")
     _add_ruled_out_by(store, rows, [(s.transcript_id, s.theme_id, s.start, s.end)
                                     for s in found])
     if fmt == "json":
@@ -149,8 +154,9 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
     emit_fitted([{**r, "patterns": _patterns_cell(r["patterns"]),
                   "status": r["status"] + ("" if r["found"] or r["status"] != "open" else "*"),
                   "text": _excerpt(r["text"])} for r in rows],
-                ["id", "transcript", "theme", "unit", "start", "end", "status", "patterns",
-                 "text"], Narrowing(same=SAME_COLUMNS))
+                ["id", "transcript", "theme", "unit", "start", "end", "status"]
+                + (["decision"] if coder is not None else []) + ["patterns", "text"],
+                Narrowing(same=SAME_COLUMNS + ("decision",)))
     kept = [r for r in rows if not r["found"] and r["status"] == "open"]
     if kept:
         say(open_star_line(kept), err=False)
