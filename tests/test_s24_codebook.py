@@ -177,3 +177,38 @@ def test_suggestions_with_a_coder_say_what_the_coder_decided(tmp_path: Path) -> 
     # Without --coder there is no one's decision to show.
     code, out = _cli(tmp_path, "suggestions", "--format", "json")
     assert "decision" not in json.loads(out)[0]
+
+
+# -- a decision on a suggestion today's codebook no longer makes ---------------------
+
+@pytest.mark.parametrize("verdict", ["accept", "reject"])
+def test_a_retired_suggestion_cannot_be_decided(tmp_path: Path, verdict: str) -> None:
+    # was: accepted, making a coding whose decision counted nowhere (patterns, evaluate
+    # and the workbench leave retired suggestions out), and the suggestion stayed retired.
+    import sqlite3
+
+    _decided_project(tmp_path)
+    (tmp_path / "cb2.yaml").write_text(SMALL.replace(
+        "tokens: [{LEMMA: fall}, {LOWER: into}]", 'phrase: "honestly"'), encoding="utf-8")
+    for args in (["codebook", "load", str(tmp_path / "cb2.yaml")], ["suggest"]):
+        code, out = _cli(tmp_path, *args)
+        assert code == 0, out
+    code, out = _cli(tmp_path, "suggestions", "--status", "retired", "--format", "json")
+    assert 3 in [r["id"] for r in __import__("json").loads(out)]
+
+    def state() -> tuple[list[tuple], list[tuple]]:
+        with sqlite3.connect(tmp_path / "p.db") as conn:
+            return (conn.execute("SELECT * FROM codings ORDER BY id").fetchall(),
+                    conn.execute("SELECT * FROM decisions ORDER BY suggestion_id").fetchall())
+
+    before = state()
+    code, out = _cli(tmp_path, "decide", "3", verdict, "--coder", "ana")
+    assert code == 1
+    assert (f"suggestion 3 (chance) is retired: today's codebook no longer makes it "
+            f"(its pattern was removed or changed, or an exclusion rules it out), so it "
+            f"cannot be {verdict}ed") in " ".join(out.split())
+    assert state() == before
+    # A decided suggestion no pattern finds any more stays open: a coder may still
+    # change their mind on it.
+    code, out = _cli(tmp_path, "decide", "2", "accept", "--coder", "ana")
+    assert code == 0 and "instead of rejecting it" in out
