@@ -212,3 +212,13 @@ def test_a_retired_suggestion_cannot_be_decided(tmp_path: Path, verdict: str) ->
     # change their mind on it.
     code, out = _cli(tmp_path, "decide", "2", "accept", "--coder", "ana")
     assert code == 0 and "instead of rejecting it" in out
+
+
+@pytest.mark.parametrize("name", ["", "   "])
+def test_decide_with_an_empty_coder_name_is_one_clear_line(tmp_path: Path, name: str) -> None:
+    # was: "note: '' is a new coder in this project (coders so far: ana)", then the error.
+    _decided_project(tmp_path)
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "p.db"), "decide", "3", "accept",
+                                      "--coder", name])
+    assert result.exit_code == 1
+    assert result.output.strip() == "Error: a coder needs a name: --coder NAME"

@@ -257,6 +257,9 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
     """
     store = project.store()
     coder = coder.strip()  # as the store names coders
+    if not coder:
+        # (It said "note: '' is a new coder in this project" first.)
+        raise UserError("a coder needs a name: --coder NAME")
     store.refuse_consensus(coder)  # its codings are the reconciled result
     sug = _suggestion(store, suggestion_id)
     if verdict == "reject" and (start is not None or end is not None or snap):
