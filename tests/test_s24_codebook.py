@@ -222,3 +222,36 @@ def test_decide_with_an_empty_coder_name_is_one_clear_line(tmp_path: Path, name:
                                       "--coder", name])
     assert result.exit_code == 1
     assert result.output.strip() == "Error: a coder needs a name: --coder NAME"
+
+
+# -- F1 and macro F1: a theme never suggested, or only wrongly, counts 0 -------------
+
+def test_a_theme_missed_or_only_wrongly_suggested_counts_in_the_macro_f1(
+        tmp_path: Path) -> None:
+    # was: F1 None for both (precision or recall undefined), so the macro F1 was the
+    # chance theme's alone, 1.0, for a codebook that missed one theme and invented another.
+    (tmp_path / "cb.yaml").write_text(SMALL + """  - id: mentoring
+    name: Mentoring
+    patterns:
+      - id: m_mentor
+        phrase: mentor
+  - id: management
+    name: Management
+    patterns:
+      - id: m_manager
+        phrase: general manager
+""", encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"sentence": "I fell into it.", "themes": ["chance"]}\n'
+                    '{"sentence": "My mentor helped.", "themes": []}\n'
+                    '{"sentence": "I ran operations.", "themes": ["management"]}\n',
+                    encoding="utf-8")
+    result = evaluate_gold(load_codebook(tmp_path / "cb.yaml"), gold)
+    assert result.score("chance").f1 == 1.0
+    assert result.score("mentoring").f1 == 0.0       # suggested once, wrongly
+    assert result.score("management").f1 == 0.0     # labelled once, never suggested
+    assert result.macro_f1 == pytest.approx(1 / 3)
+    assert result.micro.f1 == pytest.approx(2 * 1 / (2 * 1 + 1 + 1))
+    code, out = _cli(tmp_path, "evaluate", "--gold", str(gold), "--codebook",
+                     str(tmp_path / "cb.yaml"))
+    assert "macro F1 0.333" in out

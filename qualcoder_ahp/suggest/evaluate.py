@@ -55,11 +55,15 @@ class Score:
 
     @property
     def f1(self) -> float | None:
-        """Harmonic mean of precision and recall (None if either is undefined)."""
-        p, r = self.precision, self.recall
-        if p is None or r is None:
-            return None
-        return 2 * p * r / (p + r) if p + r else 0.0
+        """Harmonic mean of precision and recall, 2tp / (2tp + fp + fn); None only when
+        the theme never came up (no suggestion, no label).
+
+        It was None whenever precision or recall was: a theme labelled in five sentences
+        and never suggested (recall 0) had no F1, so it was left out of the macro F1
+        instead of pulling it down, and a theme suggested only wrongly likewise.
+        """
+        total = 2 * self.tp + self.fp + self.fn
+        return 2 * self.tp / total if total else None
 
     def as_dict(self) -> dict[str, Any]:
         """The counts and figures as a plain dict."""
