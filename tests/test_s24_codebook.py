@@ -255,3 +255,21 @@ def test_a_theme_missed_or_only_wrongly_suggested_counts_in_the_macro_f1(
     code, out = _cli(tmp_path, "evaluate", "--gold", str(gold), "--codebook",
                      str(tmp_path / "cb.yaml"))
     assert "macro F1 0.333" in out
+
+
+# -- a YAML codebook given where a patterns JSONL goes -------------------------------
+
+def test_a_yaml_codebook_given_as_patterns_is_one_line_not_one_a_line(tmp_path: Path) -> None:
+    # was: 'cb.yaml:1: not a JSON object: ...' for each of its lines (7 here, 48 in a
+    # small team codebook), then "7 errors: nothing stored."
+    path = tmp_path / "cb.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    code, out = _cli(tmp_path, "codebook", "load", str(path), "--patterns", str(path))
+    assert code == 1
+    lines = out.strip().splitlines()
+    assert lines == [f"{path}:2: this is a YAML codebook, not a patterns JSONL file (no line "
+                     'is {"label": ..., "pattern": ...}): give it a .yaml name and load it as '
+                     "the codebook (`qcahp codebook load FILE.yaml`); --patterns takes a "
+                     ".jsonl file of such lines", "1 error: nothing stored."]
+    code, out = _cli(tmp_path, "codebook", "show")
+    assert "chance" not in out
