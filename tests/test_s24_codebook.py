@@ -273,3 +273,36 @@ def test_a_yaml_codebook_given_as_patterns_is_one_line_not_one_a_line(tmp_path: 
                      ".jsonl file of such lines", "1 error: nothing stored."]
     code, out = _cli(tmp_path, "codebook", "show")
     assert "chance" not in out
+
+
+# -- a gold file with a sentence on two lines -----------------------------------------
+
+def test_a_sentence_on_two_gold_lines_is_warned_of(tmp_path: Path) -> None:
+    # was: scored silently, one line certain to count as wrong (labelled differently),
+    # or the sentence counted twice (labelled alike).
+    (tmp_path / "cb.yaml").write_text(SMALL, encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"sentence": "I fell into it.", "themes": ["chance"]}\n'
+                    '{"sentence": "It was planned.", "themes": []}\n'
+                    '{"sentence": "I fell  into it.", "themes": []}\n'
+                    '{"sentence": "It was planned.", "themes": []}\n', encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--db", str(tmp_path / "p.db"), "evaluate", "--gold",
+                                      str(gold), "--codebook", str(tmp_path / "cb.yaml")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert (f"Warning: {gold}: the same sentence on two lines, labelled differently (each "
+            "line is scored, so one of them counts as wrong whatever the codebook does): "
+            "lines 1 and 3 ('I fell into it.')") in text
+    assert (f"Warning: {gold}: the same sentence on two lines, labelled alike (each line is "
+            "scored: it counts twice): lines 2 and 4 ('It was planned.')") in text
+    assert f"{gold}: 4 labelled sentences" in text
+
+
+def test_a_gold_file_without_repeats_gets_no_warning(tmp_path: Path) -> None:
+    (tmp_path / "cb.yaml").write_text(SMALL, encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"sentence": "I fell into it.", "themes": ["chance"]}\n'
+                    '{"sentence": "It was planned.", "themes": []}\n', encoding="utf-8")
+    code, out = _cli(tmp_path, "evaluate", "--gold", str(gold), "--codebook",
+                     str(tmp_path / "cb.yaml"))
+    assert code == 0 and "Warning" not in out

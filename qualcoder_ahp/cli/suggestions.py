@@ -527,7 +527,8 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
     suggestion the coder has not decided yet is left out, not counted as wrong, unless
     the coder coded its theme there. The line under the heading says what was scored.
     """
-    from qualcoder_ahp.suggest.evaluate import evaluate_coder, evaluate_gold, format_table
+    from qualcoder_ahp.suggest.evaluate import (evaluate_coder, evaluate_gold, format_table,
+                                                read_gold)
 
     if (coder is None) == (gold is None):
         raise UserError("give exactly one of --coder NAME or --gold FILE.jsonl")
@@ -541,8 +542,11 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
     else:
         cb = checked_codebook(codebook_path, None) if codebook_path else _stored_codebook(project)
         assert gold is not None
+        rows = read_gold(gold)
         with working(f"Suggesting on the sentences of {gold}"):
-            result = evaluate_gold(cb, gold)
+            result = evaluate_gold(cb, rows)
+        result.source = gold
+        _repeated_warning(gold, rows)
     if fmt == "json":
         emit_json(result.as_dict())
         return
@@ -685,6 +689,20 @@ def _stored_codebook(project: Project) -> Any:
                         "--codebook FILE, or load one with `qcahp codebook load FILE`",
                         path=str(project.path))
     return cb
+
+
+def _repeated_warning(gold: str, rows: list[tuple[int, str, set[str]]]) -> None:
+    """A line on stderr for a gold file that has a sentence on several lines."""
+    from qualcoder_ahp.suggest.evaluate import repeated_sentences
+
+    differently, alike = repeated_sentences(rows)
+    for found, how in ((differently, "labelled differently (each line is scored, so one "
+                        "of them counts as wrong whatever the codebook does)"),
+                       (alike, "labelled alike (each line is scored: it counts twice)")):
+        if found:
+            more = f", ... ({len(found)} in all)" if len(found) > 3 else ""
+            say(f"Warning: {gold}: the same sentence on two lines, {how}: "
+                f"{', '.join(found[:3])}{more}", fg="yellow")
 
 
 def _pct(value: float | None) -> str:

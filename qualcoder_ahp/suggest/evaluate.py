@@ -311,6 +311,26 @@ def _gold_row(row: object) -> tuple[str, set[str]] | None:
     return sentence, {str(t) for t in themes}
 
 
+def repeated_sentences(rows: list[tuple[int, str, set[str]]]) -> tuple[list[str], list[str]]:
+    """Sentences a gold file has on more than one line: ``(differently, alike)``, each
+    ``"lines 3 and 41 ('Yes.')"``. Each line is scored, so one labelled alike counts
+    twice, and one labelled differently is right on one line and wrong on the other
+    whatever the codebook does (the engine sees the sentence alone, not its context)."""
+    first: dict[str, tuple[int, set[str]]] = {}
+    differently: list[str] = []
+    alike: list[str] = []
+    for number, sentence, themes in rows:
+        key = " ".join(sentence.split())
+        if key not in first:
+            first[key] = (number, themes)
+            continue
+        line, had = first[key]
+        shown = key if len(key) <= 40 else key[:39] + "…"
+        (alike if had == themes else differently).append(
+            f"lines {line} and {number} ({shown!r})")
+    return differently, alike
+
+
 def evaluated_themes(codebook: Codebook) -> list[str]:
     """The themes a suggestion can carry: codable, with at least one pattern.
 
