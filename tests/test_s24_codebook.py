@@ -306,3 +306,28 @@ def test_a_gold_file_without_repeats_gets_no_warning(tmp_path: Path) -> None:
     code, out = _cli(tmp_path, "evaluate", "--gold", str(gold), "--codebook",
                      str(tmp_path / "cb.yaml"))
     assert code == 0 and "Warning" not in out
+
+
+# -- a suggest run that finds nothing ---------------------------------------------------
+
+def test_a_suggest_run_that_finds_nothing_says_so(tmp_path: Path) -> None:
+    # was: "0 new, 0 kept, 0 reopened, 0 retired", then `qcahp suggestions` told the team
+    # to run `qcahp suggest`, which it just had.
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "bob.txt").write_text(
+        "Interviewer: Did you fall into it?\nBob: I planned every step.\n", encoding="utf-8")
+    (tmp_path / "cb.yaml").write_text(SMALL, encoding="utf-8")
+    for args in (["import", str(tmp_path / "t")], ["codebook", "load", str(tmp_path / "cb.yaml")]):
+        assert _cli(tmp_path, *args)[0] == 0
+    code, out = _cli(tmp_path, "suggest")
+    assert code == 0
+    assert ("No pattern of the codebook found anything in these transcripts (interviewer "
+            "turns are searched only by patterns with scope interviewer or all)") in out
+    code, out = _cli(tmp_path, "suggestions")
+    assert "after a run, this means the codebook's patterns found nothing" in out
+    # A run that finds something says nothing of the kind.
+    (tmp_path / "t" / "ann.txt").write_text("Interviewer: And you?\nAnn: I fell into it.\n",
+                                            encoding="utf-8")
+    assert _cli(tmp_path, "import", str(tmp_path / "t" / "ann.txt"))[0] == 0
+    code, out = _cli(tmp_path, "suggest")
+    assert "1 new" in out and "No pattern" not in out

@@ -67,6 +67,13 @@ def suggest(project: Project, names: tuple[str, ...], processes: int | None) -> 
         report = run_suggestions(store, transcript_ids=ids, progress=bar, processes=processes)
     # Wrapped on a terminal: after a new version it names why suggestions retired.
     say(report.summary(), err=False, indent=4)
+    if not report.open_total and not store.suggestions(status="open"):
+        # `qcahp suggestions` then said "No suggestions in this project yet: run `qcahp
+        # suggest`", to a team that just had: say the run found nothing, and what to try.
+        say("No pattern of the codebook found anything in these transcripts (interviewer "
+            "turns are searched only by patterns with scope interviewer or all). Try a "
+            "pattern's words on them with `qcahp search`, and see `qcahp codebook check "
+            "FILE` for patterns that would never match.", err=False)
     if report.skipped_patterns:
         click.echo(f"Skipped (need a trained pipeline): {', '.join(report.skipped_patterns)}")
 
@@ -162,7 +169,8 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
         say(open_star_line(kept), err=False)
     if not rows and not store.suggestions(status=None):
         # An empty list is not an answer when suggest has never run: say what to do.
-        click.echo("No suggestions in this project yet: run `qcahp suggest`.")
+        click.echo("No suggestions in this project: run `qcahp suggest` (after a run, "
+                   "this means the codebook's patterns found nothing in the transcripts).")
     elif not rows and status == "open" and theme_id is not None:
         note = retired_theme_note(store, theme_id, "has no open suggestion")
         if note:
