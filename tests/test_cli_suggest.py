@@ -302,7 +302,9 @@ def test_suggest_without_codebook_is_a_clear_error(tmp_path: Path) -> None:
 def test_suggestions_before_suggest_say_to_run_it(project: CliRunner) -> None:
     out = run(project, "suggestions")
     assert out.splitlines() == ["(none)",
-                                "No suggestions in this project yet: run `qcahp suggest`."]
+                                "No suggestions in this project: run `qcahp suggest` "
+                                "(after a run, this means the codebook's patterns found "
+                                "nothing in the transcripts)."]
     run(project, "suggest")
     assert "serendipity" in run(project, "suggestions")
     # Once there are suggestions, an empty filter result is just empty.

@@ -90,7 +90,8 @@ def test_load_raises_with_all_errors() -> None:
 
 
 @pytest.mark.parametrize(("tokens", "problem"), [
-    ('[{LENGTH: "long"}]', "spaCy:"),                      # our rules pass, spaCy's schema not
+    ('[{LENGTH: "long"}]', "LENGTH is a number of characters"),  # was spaCy's schema text
+    ('[{LOWER: {IN: [a, [b]]}}]', "spaCy: token 0: LOWER.IN.1"),  # our rules pass, spaCy's not
     ('[{LOWER: {REGEXP: "x"}}]', "unknown predicate 'REGEXP' on LOWER"),
     ('[{LOWER: a, OP: "{2,x}"}]', "bad operator OP '{2,x}'"),
     ('[{LOWER: a, OP: "{1,3}"}]', None),                   # a quantifier spaCy accepts

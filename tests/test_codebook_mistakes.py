@@ -150,6 +150,7 @@ themes:
 def test_warnings_that_would_never_match_name_their_line(tmp_path: Path) -> None:
     path = tmp_path / "cb.yaml"
     path.write_text("""name: T
+pipeline: en_core_web_nonexistent
 themes:
   - id: pay
     name: Pay
@@ -166,11 +167,13 @@ themes:
     result = check_codebook(path)
     assert result.ok
     assert [w.replace(str(path), "cb.yaml") for w in result.warnings] == [
-        "cb.yaml:7: pattern pay_afford: token 0: LOWER \"couldn't\" is 2 tokens to spaCy "
+        "cb.yaml:2: pipeline 'en_core_web_nonexistent' is not installed: blank('en') is used "
+        "and dependency patterns are skipped (nothing is downloaded)",
+        "cb.yaml:8: pattern pay_afford: token 0: LOWER \"couldn't\" is 2 tokens to spaCy "
         "('could', \"n't\"), so it never matches one token: give each part its own token spec",
-        "cb.yaml:11: pattern pay_dep: dependency pattern skipped: the codebook names no "
-        "installed trained pipeline",
-        "cb.yaml:13: pattern pay_cannot: token 0: LOWER 'cannot' is 2 tokens to spaCy "
+        "cb.yaml:12: pattern pay_dep: dependency pattern skipped: the codebook's pipeline is "
+        "not installed here",
+        "cb.yaml:14: pattern pay_cannot: token 0: LOWER 'cannot' is 2 tokens to spaCy "
         "('can', 'not'), so it never matches one token: give each part its own token spec",
     ]
 

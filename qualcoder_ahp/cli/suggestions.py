@@ -67,6 +67,13 @@ def suggest(project: Project, names: tuple[str, ...], processes: int | None) -> 
         report = run_suggestions(store, transcript_ids=ids, progress=bar, processes=processes)
     # Wrapped on a terminal: after a new version it names why suggestions retired.
     say(report.summary(), err=False, indent=4)
+    if not report.open_total and not store.suggestions(status="open"):
+        # `qcahp suggestions` then said "No suggestions in this project yet: run `qcahp
+        # suggest`", to a team that just had: say the run found nothing, and what to try.
+        say("No pattern of the codebook found anything in these transcripts (interviewer "
+            "turns are searched only by patterns with scope interviewer or all). Try a "
+            "pattern's words on them with `qcahp search`, and see `qcahp codebook check "
+            "FILE` for patterns that would never match.", err=False)
     if report.skipped_patterns:
         click.echo(f"Skipped (need a trained pipeline): {', '.join(report.skipped_patterns)}")
 
@@ -129,6 +136,9 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
                    key=lambda s: (s.transcript_id, s.start, s.end, s.theme_id))
     names = {t.id: t.name for t in store.transcripts()}
     texts: dict[int, str] = {}
+    # With --coder, each row says what the coder decided: `--decision decided` listed
+    # accepted and rejected ones alike with nothing to tell them apart, in json too.
+    decided = store.decisions_for(coder) if coder is not None else {}
     rows = []
     for s in found:
         if s.transcript_id not in texts:
@@ -141,6 +151,8 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
                      "lost_patterns": list(s.lost_pattern_ids),
                      "matches": [list(m) for m in s.matches],
                      "text": texts[s.transcript_id][s.start:s.end]})
+        if coder is not None:
+            rows[-1]["decision"] = decided.get(s.id, "undecided")
     _add_ruled_out_by(store, rows, [(s.transcript_id, s.theme_id, s.start, s.end)
                                     for s in found])
     if fmt == "json":
@@ -149,14 +161,16 @@ def suggestions(project: Project, theme_id: str | None, name: str | None, status
     emit_fitted([{**r, "patterns": _patterns_cell(r["patterns"]),
                   "status": r["status"] + ("" if r["found"] or r["status"] != "open" else "*"),
                   "text": _excerpt(r["text"])} for r in rows],
-                ["id", "transcript", "theme", "unit", "start", "end", "status", "patterns",
-                 "text"], Narrowing(same=SAME_COLUMNS))
+                ["id", "transcript", "theme", "unit", "start", "end", "status"]
+                + (["decision"] if coder is not None else []) + ["patterns", "text"],
+                Narrowing(same=SAME_COLUMNS + ("decision",)))
     kept = [r for r in rows if not r["found"] and r["status"] == "open"]
     if kept:
         say(open_star_line(kept), err=False)
     if not rows and not store.suggestions(status=None):
         # An empty list is not an answer when suggest has never run: say what to do.
-        click.echo("No suggestions in this project yet: run `qcahp suggest`.")
+        click.echo("No suggestions in this project: run `qcahp suggest` (after a run, "
+                   "this means the codebook's patterns found nothing in the transcripts).")
     elif not rows and status == "open" and theme_id is not None:
         note = retired_theme_note(store, theme_id, "has no open suggestion")
         if note:
@@ -251,6 +265,9 @@ def decide(project: Project, suggestion_id: int, verdict: str, coder: str, start
     """
     store = project.store()
     coder = coder.strip()  # as the store names coders
+    if not coder:
+        # (It said "note: '' is a new coder in this project" first.)
+        raise UserError("a coder needs a name: --coder NAME")
     store.refuse_consensus(coder)  # its codings are the reconciled result
     sug = _suggestion(store, suggestion_id)
     if verdict == "reject" and (start is not None or end is not None or snap):
@@ -518,7 +535,8 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
     suggestion the coder has not decided yet is left out, not counted as wrong, unless
     the coder coded its theme there. The line under the heading says what was scored.
     """
-    from qualcoder_ahp.suggest.evaluate import evaluate_coder, evaluate_gold, format_table
+    from qualcoder_ahp.suggest.evaluate import (evaluate_coder, evaluate_gold, format_table,
+                                                read_gold)
 
     if (coder is None) == (gold is None):
         raise UserError("give exactly one of --coder NAME or --gold FILE.jsonl")
@@ -532,8 +550,11 @@ def evaluate(project: Project, coder: str | None, gold: str | None, codebook_pat
     else:
         cb = checked_codebook(codebook_path, None) if codebook_path else _stored_codebook(project)
         assert gold is not None
+        rows = read_gold(gold)
         with working(f"Suggesting on the sentences of {gold}"):
-            result = evaluate_gold(cb, gold)
+            result = evaluate_gold(cb, rows)
+        result.source = gold
+        _repeated_warning(gold, rows)
     if fmt == "json":
         emit_json(result.as_dict())
         return
@@ -676,6 +697,20 @@ def _stored_codebook(project: Project) -> Any:
                         "--codebook FILE, or load one with `qcahp codebook load FILE`",
                         path=str(project.path))
     return cb
+
+
+def _repeated_warning(gold: str, rows: list[tuple[int, str, set[str]]]) -> None:
+    """A line on stderr for a gold file that has a sentence on several lines."""
+    from qualcoder_ahp.suggest.evaluate import repeated_sentences
+
+    differently, alike = repeated_sentences(rows)
+    for found, how in ((differently, "labelled differently (each line is scored, so one "
+                        "of them counts as wrong whatever the codebook does)"),
+                       (alike, "labelled alike (each line is scored: it counts twice)")):
+        if found:
+            more = f", ... ({len(found)} in all)" if len(found) > 3 else ""
+            say(f"Warning: {gold}: the same sentence on two lines, {how}: "
+                f"{', '.join(found[:3])}{more}", fg="yellow")
 
 
 def _pct(value: float | None) -> str:

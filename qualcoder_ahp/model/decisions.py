@@ -194,6 +194,7 @@ class DecisionMixin(ReconcileMixin):
         """
         sug = self._suggestion_row(suggestion_id)
         self._check_theme_active(sug["theme_id"], "accepted")
+        self._check_suggestion_open(suggestion_id, sug, "accepted")
         span_start = sug["start"] if start is None else start
         span_end = sug["end"] if end is None else end
         adjusted = (span_start, span_end) != (sug["start"], sug["end"])
@@ -220,7 +221,8 @@ class DecisionMixin(ReconcileMixin):
 
     def reject(self: Store, suggestion_id: int, coder: str) -> None:
         """Reject a suggestion (replacing an earlier accept of this coder)."""
-        self._suggestion_row(suggestion_id)
+        self._check_suggestion_open(suggestion_id, self._suggestion_row(suggestion_id),
+                                    "rejected")
         with self.write():
             coder_id = self.ensure_coder(coder)
             changes = self._clear_decision(suggestion_id, coder_id)
@@ -684,6 +686,27 @@ class DecisionMixin(ReconcileMixin):
         if not row:
             raise UserError(f"no suggestion with id {suggestion_id}")
         return dict(zip(("transcript_id", "theme_id", "start", "end", "status"), row, strict=True))
+
+    def _check_suggestion_open(self: Store, suggestion_id: int, sug: dict[str, Any],
+                               done: str) -> None:
+        """Refuse a decision on a suggestion today's codebook no longer makes (of a theme
+        still in it: a retired theme's decided suggestions retire with it).
+
+        It was accepted: the coding was made, but the decision counted nowhere (the
+        pattern record, evaluate and the workbench leave retired suggestions out) and the
+        next `suggest` left it retired.
+        """
+        if sug["status"] != "retired":
+            return
+        row = self.conn.execute("SELECT active FROM themes WHERE id = ?",
+                                [sug["theme_id"]]).fetchone()
+        if row is not None and not row[0]:
+            return  # its theme is retired: said by _check_theme_active where it matters
+        raise UserError(f"suggestion {suggestion_id} ({sug['theme_id']}) is retired: today's "
+                        "codebook no longer makes it (its pattern was removed or changed, or "
+                        f"an exclusion rules it out), so it cannot be {done}"
+                        + ("; if the passage has the theme, code it by hand (in the "
+                           "workbench, `qcahp code`)" if done == "accepted" else ""))
 
     def _check_theme_active(self: Store, theme_id: str, done: str) -> None:
         """Refuse a coding of a retired theme (merged into another, or out of the file)."""

@@ -100,6 +100,8 @@ class Checker:
         self.warnings: list[str] = []
         self.has_pipeline = False
         """Whether the codebook names an installed trained pipeline (POS, DEP... work)."""
+        self.names_pipeline = False
+        """Whether the codebook names a trained pipeline at all (installed here or not)."""
         self.colour_lines: dict[str, int] = {}
         """Theme id → line of the colour it gives (themes left grey are not there)."""
         self.theme_ids: dict[str, int] = {}

@@ -264,6 +264,7 @@ def _check_yaml(path: Path, data: bytes | None = None) -> CheckResult:
                 f"pipeline {pipeline!r} is not installed: blank('en') is used and dependency "
                 "patterns are skipped (nothing is downloaded)")
     ck.has_pipeline = bool(pipeline) and _pipeline_installed(pipeline)
+    ck.names_pipeline = bool(pipeline)
     themes_raw = data.get("themes")
     themes: list[Theme] = []
     patterns: list[Pattern] = []
@@ -647,9 +648,18 @@ def _pattern(ck: Checker, raw: Any, theme_id: str, exclude: bool,
     check_body(ck, kind, body, body_line, what)
     if len(ck.errors) > before:
         return None
+    if kind == "dependency" and not ck.names_pipeline:
+        # Stored, it would never match and the theme's pattern count would say otherwise.
+        # A pipeline named but not installed here is only warned of (above): the file
+        # may be shared with a machine that has it.
+        ck.error(body_line, what, "a dependency pattern needs a trained spaCy pipeline and "
+                 "the codebook names none: name an installed one at the top (such as "
+                 "pipeline: en_core_web_sm), or write the pattern as tokens, a phrase or a "
+                 "regex")
+        return None
     if kind == "dependency" and not ck.has_pipeline:
-        ck.warn(body_line, what,
-                "dependency pattern skipped: the codebook names no installed trained pipeline")
+        ck.warn(body_line, what, "dependency pattern skipped: the codebook's pipeline is not "
+                "installed here")
     return Pattern(pattern_id, theme_id, kind, body, str(scope), str(unit), exclude)
 
 

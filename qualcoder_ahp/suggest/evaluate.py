@@ -55,11 +55,15 @@ class Score:
 
     @property
     def f1(self) -> float | None:
-        """Harmonic mean of precision and recall (None if either is undefined)."""
-        p, r = self.precision, self.recall
-        if p is None or r is None:
-            return None
-        return 2 * p * r / (p + r) if p + r else 0.0
+        """Harmonic mean of precision and recall, 2tp / (2tp + fp + fn); None only when
+        the theme never came up (no suggestion, no label).
+
+        It was None whenever precision or recall was: a theme labelled in five sentences
+        and never suggested (recall 0) had no F1, so it was left out of the macro F1
+        instead of pulling it down, and a theme suggested only wrongly likewise.
+        """
+        total = 2 * self.tp + self.fp + self.fn
+        return 2 * self.tp / total if total else None
 
     def as_dict(self) -> dict[str, Any]:
         """The counts and figures as a plain dict."""
@@ -254,7 +258,15 @@ def read_gold(path: str | Path) -> list[tuple[int, str, set[str]]]:
             problems.append(f"line {number}: not valid JSON (nested too deeply)")
             continue
         labelled = _gold_row(row)
-        if labelled is _BINARY:
+        if isinstance(row, dict) and "sentence" in row and "themes" not in row:
+            # Read as theme-free, a slip such as "theme": [...] made every suggestion on
+            # the sentence count as wrong, and its themes as never there.
+            others = sorted(set(row) - {"sentence"})
+            has = f" (it has {', '.join(map(repr, others))})" if others else ""
+            problems.append(f'line {number}: no "themes" list{has}: write "themes": '
+                            '[...] with the theme ids, or "themes": [] for a sentence with '
+                            'no theme')
+        elif labelled is _BINARY:
             problems.append(f'line {number}: a Prodigy answer on one "label" cannot be '
                             'scored: label the sentences in the choice interface ("accept": '
                             '[...] lists every theme)')
@@ -297,6 +309,26 @@ def _gold_row(row: object) -> tuple[str, set[str]] | None:
         # a sentence with no themes would count every other suggestion as wrong.
         return _BINARY
     return sentence, {str(t) for t in themes}
+
+
+def repeated_sentences(rows: list[tuple[int, str, set[str]]]) -> tuple[list[str], list[str]]:
+    """Sentences a gold file has on more than one line: ``(differently, alike)``, each
+    ``"lines 3 and 41 ('Yes.')"``. Each line is scored, so one labelled alike counts
+    twice, and one labelled differently is right on one line and wrong on the other
+    whatever the codebook does (the engine sees the sentence alone, not its context)."""
+    first: dict[str, tuple[int, set[str]]] = {}
+    differently: list[str] = []
+    alike: list[str] = []
+    for number, sentence, themes in rows:
+        key = " ".join(sentence.split())
+        if key not in first:
+            first[key] = (number, themes)
+            continue
+        line, had = first[key]
+        shown = key if len(key) <= 40 else key[:39] + "…"
+        (alike if had == themes else differently).append(
+            f"lines {line} and {number} ({shown!r})")
+    return differently, alike
 
 
 def evaluated_themes(codebook: Codebook) -> list[str]:

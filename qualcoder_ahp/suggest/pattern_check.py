@@ -44,6 +44,9 @@ TRAINED_ATTRS = {"POS", "TAG", "MORPH", "DEP", "ENT_TYPE", "ENT_IOB", "ENT_ID", 
 PREDICATES = {"REGEX", "IN", "NOT_IN", "IS_SUBSET", "IS_SUPERSET", "INTERSECTS", "FUZZY",
               "==", "!=", ">=", "<=", ">", "<"}
 PREDICATES_FUZZY = re.compile(r"^FUZZY\d?$")
+# Predicates whose argument is a list of values (an `IN: fell` slip is a common one).
+LIST_PREDICATES = {"IN", "NOT_IN", "IS_SUBSET", "IS_SUPERSET", "INTERSECTS"}
+NUMBER_PREDICATES = {"==", "!=", ">=", "<=", ">", "<"}
 
 
 def _compile_checked(body: str) -> tuple[re.Pattern[str], bool]:
@@ -194,6 +197,10 @@ def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
             if name in TRAINED_ATTRS and not ck.has_pipeline:
                 ck.warn(tline, what, f"token {i}: {name} needs a trained pipeline; with "
                         "blank('en') it never matches")
+            shape = _value_shape(name, value)
+            if shape:
+                ck.error(tline, what, f"token {i}: {shape}")
+                continue
             if name in TEXT_ATTRS:
                 _check_text_value(ck, tline, what, i, name, value)
             if isinstance(value, dict):
@@ -218,7 +225,7 @@ def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
     problems = validate_token_pattern(body)
     if problems:
         # A union-typed field yields one problem per alternative: one line for all.
-        ck.error(line, what, "spaCy: " + "; ".join(problems))
+        ck.error(line, what, "spaCy: " + "; ".join(_plain_schema(problems)))
     if len(ck.errors) > own_errors:
         return
     try:
@@ -227,6 +234,64 @@ def _check_tokens(ck: Checker, body: Any, line: int, what: str) -> None:
         Matcher(_blank_vocab(), validate=True).add("check", [body])
     except Exception as exc:  # spaCy raises MatchPatternError, ValueError or KeyError
         ck.error(line, what, f"spaCy refuses the pattern: {str(exc).splitlines()[0]}")
+
+
+def _value_shape(name: str, value: Any) -> str | None:
+    """What is wrong with the shape of a token attribute's value, in our words.
+
+    spaCy's schema said it in its own terms (``[pattern -> 0 -> LOWER ->
+    TokenPatternString -> IN] Input should be a valid list; ...``), and a list given as
+    a REGEX was compiled here as the text of the list.
+    """
+    if name in TEXT_ATTRS:
+        if isinstance(value, list):
+            return (f"{name} is a list: for any one of several words write "
+                    f"{{{name}: {{IN: [{', '.join(map(str, value))}]}}}}")
+        for pred, arg in (value.items() if isinstance(value, dict) else ()):
+            pname = str(pred).upper()
+            if pname in LIST_PREDICATES and not isinstance(arg, list):
+                return (f"{name}.{pname} must be a list, even of one word: "
+                        f"{{{name}: {{{pname}: [{arg}]}}}}")
+            if pname == "REGEX" and not isinstance(arg, str):
+                return (f"{name}.REGEX must be one regular expression in quotes, not "
+                        f"{type(arg).__name__ if not isinstance(arg, list) else 'a list'}")
+        return None
+    if name == "LENGTH":
+        def whole(v: Any) -> bool:
+            return isinstance(v, int) and not isinstance(v, bool)
+        args = value.items() if isinstance(value, dict) else [("==", value)]
+        for pred, arg in args:
+            pname = str(pred).upper()
+            good = (all(whole(v) for v in arg) if isinstance(arg, list)
+                    and pname in LIST_PREDICATES else whole(arg))
+            if not good:
+                return (f"LENGTH is a number of characters: {{LENGTH: 5}} or "
+                        f"{{LENGTH: {{\">=\": 5}}}}, not {arg!r}")
+        return None
+    if name.startswith(("IS_", "LIKE_")) or name in {"SPACY", "SENT_START"}:
+        if not isinstance(value, bool):
+            return f"{name} must be true or false, not {value!r}"
+    return None
+
+
+_SCHEMA_PATH = re.compile(r"^\[pattern -> (\d+) -> ([^\]]*?)\] (.*)$")
+
+
+def _plain_schema(problems: list[str]) -> list[str]:
+    """spaCy's schema problems with its inner type names left out, once each:
+    ``token 0: LENGTH: input should be a valid integer``."""
+    out: list[str] = []
+    for problem in problems:
+        found = _SCHEMA_PATH.match(problem)
+        if found:
+            path = [part for part in found.group(2).split(" -> ")
+                    if not part.startswith("TokenPattern") and part not in ("str", "int",
+                                                                             "float", "bool")]
+            problem = f"token {found.group(1)}: {'.'.join(path)}: {found.group(3)[:1].lower()}"\
+                      f"{found.group(3)[1:]}"
+        if problem not in out:
+            out.append(problem)
+    return out
 
 
 _STRAIGHT = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"'})

@@ -72,6 +72,14 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
     if wide:
         ck.error(0, "", wide)
         return out
+    yaml_line = _yaml_codebook_line(lines)
+    if yaml_line:
+        # A YAML codebook given as --patterns: one line, not one "not a JSON object" a line.
+        ck.error(yaml_line, "", "this is a YAML codebook, not a patterns JSONL file (no line "
+                 'is {"label": ..., "pattern": ...}): give it a .yaml name and load it as the '
+                 "codebook (`qcahp codebook load FILE.yaml`); --patterns takes a .jsonl file "
+                 "of such lines")
+        return out
     seen: dict[str, int] = {}
     derived: list[tuple[int, str]] = []  # (line, id) of the lines without an id
     for number, text in enumerate(lines, 1):
@@ -159,6 +167,17 @@ def _jsonl_patterns(ck: Checker, path: Path) -> list[tuple[int, str, Pattern]]:
     if derived:
         ck.warn(derived[0][0], "", derived_ids_note(derived))
     return out
+
+
+def _yaml_codebook_line(lines: list[str]) -> int:
+    """The line of a YAML codebook's ``themes:`` key, when no line of the file looks like
+    JSON and it has one (a codebook given where a patterns file goes); else 0."""
+    if any(text.lstrip().startswith(("{", "[")) for text in lines):
+        return 0
+    for number, text in enumerate(lines, 1):
+        if re.match(r"themes\s*:", text):
+            return number
+    return 0
 
 
 def derived_ids_note(derived: list[tuple[int, str]]) -> str:
