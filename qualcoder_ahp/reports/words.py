@@ -238,7 +238,7 @@ def tally(
     import numpy
     from spacy.attrs import IDX, ORTH
 
-    from qualcoder_ahp.suggest.pipeline import pipeline_for
+    from qualcoder_ahp.suggest.pipeline import pipeline_for, squeeze
 
     if transcript_ids is not None:
         wanted = set(transcript_ids)
@@ -265,6 +265,9 @@ def tally(
                 out.tokenised += 1
             array = doc.to_array([ORTH, IDX]) if len(doc) else numpy.zeros((0, 2), "uint64")
             starts = array[:, 1].astype(numpy.int64)
+            where = squeeze(text)[1]  # the doc's offsets are the squeezed text's
+            if where is not None and len(starts):
+                starts = where[starts]
             spoken = _role_spans(store.turns(tid), role, len(text))
             passages = coded.get(tid, []) if coded is not None else []
             keep = _in_spans(starts, spoken)

@@ -52,6 +52,8 @@ from qualcoder_ahp.suggest.pipeline import (
     pipeline_for,
     pipeline_lock,
     pipeline_signature,
+    squeeze,
+    unsqueezed,
 )
 from qualcoder_ahp.suggest.prefilter import (
     AnchorIndex,
@@ -299,6 +301,7 @@ class Engine:
             raise ValueError("token, phrase and dependency patterns need the doc")
         wanted = set(ids)
         strings = self.nlp.vocab.strings
+        where = squeeze(text)[1]  # the doc's offsets are the squeezed text's
         if any(self.patterns[pid].kind == "phrase" for pid in ids):
             for key, start, end in self.phrases(doc):
                 pid = strings[key]
@@ -306,7 +309,7 @@ class Engine:
                     out[pid].append(char_span(doc, start, end))
         token_ids = [pid for pid in ids if pid in self.token_matchers]
         if token_ids:
-            ctx.index_tokens(doc)
+            ctx.index_tokens(doc, where)
             for pid in token_ids:
                 out[pid] = match_tokens(self.token_matchers[pid], self.token_anchors[pid],
                                         self._segments_for(pid, ctx), ctx, doc)
@@ -318,6 +321,10 @@ class Engine:
                     toks = [doc[i] for i in token_ids_]
                     out[pid].append((min(t.idx for t in toks),
                                      max(t.idx + len(t) for t in toks)))
+        if where is not None:
+            for pid in ids:
+                if pid not in self.regexes:
+                    out[pid] = [unsqueezed(where, a, b) for a, b in out[pid]]
         return out
 
     def _segments_for(self, pid: str, ctx: Segments) -> tuple[str, list[int]]:

@@ -10,16 +10,45 @@ pipeline's lock (spaCy issue #11904: never mutate a shared ``nlp`` from threads)
 Tokenised docs are cached in the project as token attribute arrays and their strings
 (:meth:`Pipeline.to_bytes`), which restores exactly and costs a fraction of a
 ``DocBin``.
+
+A run of spaces or a tab inside the text is tokenised as one space (:func:`squeeze`):
+spaCy makes the second space of ``fell  into`` a token of its own, and no pattern
+for "fell into" matched across it. A doc's token offsets are then offsets into the
+squeezed text; :func:`squeeze` gives the map back to the stored text's offsets.
 """
 
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import zlib
 from typing import Any
 
 DOC_ATTRS = ["ORTH", "NORM", "LEMMA", "SPACY"]
+
+_SPACE_RUN = re.compile(r"[ \t]{2,}|\t")
+
+
+def squeeze(text: str) -> tuple[str, Any]:
+    """``text`` with each run of spaces and tabs as one space, and where each of its
+    offsets is in ``text``: a numpy array of ``len(squeezed) + 1`` offsets (the last is
+    ``len(text)``), or ``None`` when ``text`` has no such run (nearly every text: then
+    the doc's offsets are the text's)."""
+    if "  " not in text and "\t" not in text:
+        return text, None
+    import numpy
+
+    keep = numpy.ones(len(text), dtype=bool)
+    for match in _SPACE_RUN.finditer(text):
+        keep[match.start() + 1:match.end()] = False
+    where = numpy.append(numpy.flatnonzero(keep), len(text)).astype(numpy.int64)
+    return _SPACE_RUN.sub(" ", text), where
+
+
+def unsqueezed(where: Any, start: int, end: int) -> tuple[int, int]:
+    """The stored text's span of the squeezed text's ``[start, end)`` (``end > start``)."""
+    return int(where[start]), int(where[end - 1]) + 1
 
 
 def _version(distribution: str) -> str | None:
@@ -45,7 +74,8 @@ def pipeline_signature(name: str | None) -> tuple[bool, str]:
         # "lower-fallback": a capitalised word the table lacks takes its lower-case lemma
         pipeline_id = (f"blank-en+lookup-lemmatizer-lower-fallback-"
                        f"{_version('spacy-lookups-data')}")
-    raw = f"{pipeline_id}|spacy-{_version('spacy')}"
+    # "squeezed": runs of spaces tokenised as one space (docs cached before differ).
+    raw = f"{pipeline_id}|spacy-{_version('spacy')}|squeezed"
     return trained, hashlib.sha256(raw.encode()).hexdigest()[:16]
 
 
@@ -92,10 +122,12 @@ class Pipeline:
         self.lock = pipeline_lock(name)
 
     def tokenize(self, text: str) -> Any:
-        """Tokenise (and lemmatise) a text; the doc is what the matchers read.
+        """Tokenise (and lemmatise) a text; the doc is what the matchers read. Its
+        offsets are the squeezed text's (:func:`squeeze` maps them back).
 
         The caller holds :attr:`lock`.
         """
+        text = squeeze(text)[0]
         if self.lemma_table is None:
             return self.nlp(text)
         import numpy
