@@ -30,6 +30,7 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 from qualcoder_ahp.errors import UserError
@@ -274,7 +275,10 @@ class Engine:
 
         A positive pattern runs on the sentences (or turns, by its unit) of the turns
         in its scope; an exclusion pattern on every turn. Segments are matched one by
-        one, so no match straddles a segment boundary.
+        one, so no match straddles a segment boundary. Every pattern, regular
+        expressions too, reads the text with each run of spaces or tabs as one space
+        (:func:`~qualcoder_ahp.suggest.pipeline.squeeze`, as the doc was tokenised): "fell
+        into" finds "fell  into"; the offsets returned are the stored text's.
 
         Args:
             text: the stored text.
@@ -283,6 +287,28 @@ class Engine:
             doc: the tokenised text; needed unless only regex patterns are asked for.
             pattern_ids: only these patterns (default: all).
         """
+        squeezed, where = squeeze(text)
+        if where is None:  # nearly every text: no run of spaces
+            return self._raw_matches(text, turns, sentences, doc, pattern_ids)
+        import numpy
+
+        def inside(offsets: list[int]) -> list[int]:
+            return numpy.searchsorted(where, offsets).tolist()
+
+        bounds = inside([x for t in turns for x in (t.start, t.end)])
+        turns = [replace(t, start=bounds[2 * i], end=bounds[2 * i + 1])
+                 for i, t in enumerate(turns)]
+        bounds = inside([x for s in sentences for x in (s.start, s.end)])
+        sentences = [replace(s, start=bounds[2 * i], end=bounds[2 * i + 1])
+                     for i, s in enumerate(sentences)]
+        found = self._raw_matches(squeezed, turns, sentences, doc, pattern_ids)
+        return {pid: [unsqueezed(where, a, b) for a, b in spans]
+                for pid, spans in found.items()}
+
+    def _raw_matches(self, text: str, turns: Sequence[Turn], sentences: Sequence[Sentence],
+                     doc: Any, pattern_ids: Sequence[str] | None,
+                     ) -> dict[str, list[tuple[int, int]]]:
+        """:meth:`raw_matches` on a text without runs of spaces (the doc's own text)."""
         ids = list(self.patterns) if pattern_ids is None else list(pattern_ids)
         out: dict[str, list[tuple[int, int]]] = {pid: [] for pid in ids}
         regex_ids = [pid for pid in ids if pid in self.regexes]
@@ -301,7 +327,6 @@ class Engine:
             raise ValueError("token, phrase and dependency patterns need the doc")
         wanted = set(ids)
         strings = self.nlp.vocab.strings
-        where = squeeze(text)[1]  # the doc's offsets are the squeezed text's
         if any(self.patterns[pid].kind == "phrase" for pid in ids):
             for key, start, end in self.phrases(doc):
                 pid = strings[key]
@@ -309,7 +334,7 @@ class Engine:
                     out[pid].append(char_span(doc, start, end))
         token_ids = [pid for pid in ids if pid in self.token_matchers]
         if token_ids:
-            ctx.index_tokens(doc, where)
+            ctx.index_tokens(doc)
             for pid in token_ids:
                 out[pid] = match_tokens(self.token_matchers[pid], self.token_anchors[pid],
                                         self._segments_for(pid, ctx), ctx, doc)
@@ -321,10 +346,6 @@ class Engine:
                     toks = [doc[i] for i in token_ids_]
                     out[pid].append((min(t.idx for t in toks),
                                      max(t.idx + len(t) for t in toks)))
-        if where is not None:
-            for pid in ids:
-                if pid not in self.regexes:
-                    out[pid] = [unsqueezed(where, a, b) for a, b in out[pid]]
         return out
 
     def _segments_for(self, pid: str, ctx: Segments) -> tuple[str, list[int]]:

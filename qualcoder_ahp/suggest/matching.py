@@ -176,14 +176,10 @@ class Segments:
         return mask
 
     # ------------------------------------------------------------------ token anchors
-    def index_tokens(self, doc: Any, where: Any = None) -> None:
-        """Token attribute arrays (once per doc); ``where`` (:func:`~qualcoder_ahp.suggest.
-        pipeline.squeeze`) maps the doc's offsets to the text's, as the segments'."""
+    def index_tokens(self, doc: Any) -> None:
+        """Token attribute arrays (once per doc)."""
         if self.array is None:
             self.array = doc.to_array(ARRAY_COLUMNS)
-            if where is not None and len(self.array):
-                column = ARRAY_COLUMNS.index("IDX")
-                self.array[:, column] = where[self.array[:, column].astype("int64")]
 
     def token_ranges(self, unit: str) -> list[tuple[int, int]]:
         """Each segment's token range ``[first, last)``."""

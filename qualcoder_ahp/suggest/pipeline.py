@@ -47,7 +47,9 @@ def squeeze(text: str) -> tuple[str, Any]:
 
 
 def unsqueezed(where: Any, start: int, end: int) -> tuple[int, int]:
-    """The stored text's span of the squeezed text's ``[start, end)`` (``end > start``)."""
+    """The stored text's span of the squeezed text's ``[start, end)``."""
+    if end <= start:
+        return int(where[start]), int(where[start])
     return int(where[start]), int(where[end - 1]) + 1
 
 
