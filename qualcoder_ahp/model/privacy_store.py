@@ -317,9 +317,12 @@ class PrivacyMixin:
         from qualcoder_ahp.model.codebook_store import SOURCE_SETTING, written_hash
 
         for theme_id, fields in scrub.themes.items():
-            for fname, value in fields.items():
-                self.conn.execute(f"UPDATE themes SET {fname} = ? WHERE id = ?",
-                                  [value, theme_id])
+            # One statement of literal SQL: a field left out keeps its value (never None).
+            self.conn.execute(
+                "UPDATE themes SET description = COALESCE(?, description), inclusion = "
+                "COALESCE(?, inclusion), exclusion = COALESCE(?, exclusion), examples = "
+                "COALESCE(?, examples) WHERE id = ?",
+                [*(fields.get(f) for f in THEME_TEXTS), theme_id])
         for load, description in scrub.loads.items():
             self.conn.execute("UPDATE codebooks SET description = ? WHERE id = ?",
                               [description, load])
