@@ -126,7 +126,11 @@ def run(db: Path, args: list[str], width: str) -> dict[str, Any]:
     out = db.parent / "out"
     out.mkdir(exist_ok=True)
     argv = [a.replace("OUT", str(out)) for a in args]
-    result = CliRunner().invoke(cli, ["--db", str(db), *argv], env={"COLUMNS": width})
+    # The golden Word bodies are A4: a machine whose locale is en_US (Letter paper,
+    # writers.paper_size) wrote another page size, and the test failed there.
+    result = CliRunner().invoke(cli, ["--db", str(db), *argv],
+                                env={"COLUMNS": width, "LC_ALL": None, "LC_PAPER": None,
+                                     "LANG": "en_GB.UTF-8"})
 
     def timeless(text: str) -> str:
         return TIME.sub(lambda m: "TIME".ljust(len(m.group()), "_"), text)

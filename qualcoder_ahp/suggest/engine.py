@@ -216,8 +216,10 @@ class Engine:
                      numpy.array([vocab.strings.add(v) for v in values], dtype=numpy.uint64))
                     for column, values in token_anchor_specs(pattern.body)]
             elif pattern.kind == "phrase":
-                self.phrases.add(pattern.id,
-                                 [make_doc(v) for v in quote_variants(str(pattern.body))])
+                # Squeezed as the text is (a phrase typed "fell  into" had a space token
+                # of its own and matched nothing).
+                self.phrases.add(pattern.id, [make_doc(squeeze(v)[0])
+                                              for v in quote_variants(str(pattern.body))])
             elif pattern.kind == "dependency" and self.dependency is not None:
                 self.dependency.add(pattern.id, [pattern.body])
 
@@ -259,6 +261,8 @@ class Engine:
         parts: list[Any] = [pattern.kind, pattern.body, where, self.signature]
         if pattern.kind == "phrase" and len(quote_variants(str(pattern.body))) > 1:
             parts.append("quotes")  # matched in both quote styles since: not cached before
+        if pattern.kind == "phrase" and squeeze(str(pattern.body))[1] is not None:
+            parts.append("squeezed")  # a run of spaces in it matched nothing before
         raw = json.dumps(parts, sort_keys=True)
         return hashlib.sha256(raw.encode()).hexdigest()[:20]
 
