@@ -404,7 +404,8 @@ def _blind_said(store: Store, coders: Sequence[str]) -> str:
                "workbench)" if blind else "where blind coding is off (qcahp blind), so "
                "they could see the codings in it")
     return (f" {listed(apart)} coded in {copies} of the project, {merged}, so could not "
-            f"see the other coders' codings while coding; {listed(rest)} coded in this project, {setting}.")
+            f"see the other coders' codings while coding; {listed(rest)} coded in this "
+            f"project, {setting}.")
 
 
 def _double_said(double: int, total: int) -> str:

@@ -136,7 +136,8 @@ class TranscriptsScreen(Screen[None]):
                 "or pattern, read the hits in context, code them"),
         Binding("L", "load_codebook", "Load codebook",
                 tooltip="Load a codebook file (YAML, patterns JSONL or REFI-QDA .qdc) into a "
-                        "project without one (in the background); a new version: qcahp codebook load"),
+                        "project without one (in the background); a new version: qcahp "
+                        "codebook load"),
         Binding("escape", "dismiss_report", "Dismiss",
                 tooltip="Close the report of the last import or suggestion run"),
         Binding("n", "rename", "Rename", show=False,
