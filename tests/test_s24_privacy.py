@@ -83,8 +83,8 @@ def test_redact_replaces_the_names_in_the_codebook_and_its_kept_text(tmp_path, i
     assert "Replaced 2 names in the codebook's definitions and examples." in out
     # The file loaded is the researcher's, outside the project: said, with the command.
     assert ("note: codes.yaml, the codebook file loaded, still holds the names: `qcahp "
-            "codebook export --force codes.yaml` writes the codebook as it is now over "
-            "it") in " ".join(err.split())
+            "codebook export --force codes.yaml` in its folder (or with its path) writes "
+            "the codebook as it is now over it") in " ".join(err.split())
     _run(db, "codebook", "export", "--force", str(tmp_path / "codes.yaml"))
     written = (tmp_path / "codes.yaml").read_text(encoding="utf-8")
     assert "Zebulon" not in written and "# quote from [REDACTED]'s interview" in written

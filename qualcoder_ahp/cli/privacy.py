@@ -25,9 +25,11 @@ def codebook_file_note(project: Project, what: str) -> None:
     and how to write the changed codebook over it."""
     loads = project.store().codebook_loads()
     name = loads[-1].path if loads and loads[-1].path else "the codebook file"
+    # The project keeps the file's name, not its folder (m015): the command is run in
+    # the codebook's folder, or given its path, to write over that file.
     say(f"note: {name}, the codebook file loaded, still holds {what}: `qcahp codebook "
-        f"export --force {shell_arg(name)}` writes the codebook as it is now over it",
-        fg="yellow")
+        f"export --force {shell_arg(name)}` in its folder (or with its path) writes the "
+        "codebook as it is now over it", fg="yellow")
 
 
 def copies_note(project: Project, what: str) -> None:
