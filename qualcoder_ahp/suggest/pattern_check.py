@@ -131,6 +131,11 @@ def check_body(ck: Checker, kind: str, body: Any, line: int, what: str) -> None:
                 ck.warn(line, what, f"the regex has {curly} but not {plain}, so it misses "
                         f"text typed with {plain}: write {both} for either")
                 break
+        if "  " in body or "\t" in body:
+            # Every pattern reads the text with each run of spaces or tabs as one space.
+            ck.warn(line, what, "the regex has two spaces in a row (or a tab), which never "
+                    "match: patterns read the text with each run of spaces as one space; "
+                    "write one space (or \\s+)")
         if compiled.match(""):
             ck.error(line, what, "regex matches the empty string (it would match everywhere)")
         elif matches_no_text:
