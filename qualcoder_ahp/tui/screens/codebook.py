@@ -169,6 +169,10 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         tree = self.query_one("#theme-tree", Tree)
         if tree.scrollable_content_region.width != getattr(self, "_fitted", None):
             self._fill(keep=self._selected(), line=tree.cursor_line)
+        elif self._detail_width() != getattr(self, "_detail_fitted", None):
+            theme_id = self._selected()  # the tree fits but the details are wider or narrower
+            if theme_id in self.themes:
+                self._show(theme_id)
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
@@ -185,6 +189,7 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         if getattr(self, "_shown", None) != theme_id:  # another theme: read it from the top
             pane.scroll_home(animate=False)
             self._shown = theme_id
+        self._detail_fitted = self._detail_width()
         self.query_one("#theme-detail", Static).update(self.detail(theme))
 
     def detail(self, theme: Theme) -> Text:
@@ -224,14 +229,19 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
             out.append(memo + "\n")
         if patterns:
             whose = "your decisions: blind coding is on" if self.blind else "all coders"
-            out.append(f"\nPatterns (suggestions, accepted, rejected, precision; {whose}; "
-                       "y: each one's record and suggestions):\n", style="bold")
-            for stat in patterns:
-                precision = "–" if stat["precision"] is None else f"{stat['precision']:.0%}"
-                out.append(f"  {stat['pattern']}: {stat['suggestions']} sugg, "
-                           f"{stat['accepted']} acc, {stat['rejected']} rej, "
-                           f"precision {precision}\n")
+            out.append(f"\nPatterns: suggestions made, accepted, rejected, precision "
+                       f"({whose}; y: each one's record and suggestions):\n", style="bold")
+            out.append(pattern_table(patterns, self._detail_width()))
         return out
+
+    def _detail_width(self) -> int:
+        """The columns the details have (0 before the screen is laid out), the scroll
+        bar's counted whether shown yet or not: the details grow it."""
+        pane = self.query_one("#theme-detail-pane", VerticalScroll)
+        width = pane.scrollable_content_region.width
+        if width and not pane.show_vertical_scrollbar:
+            width -= pane.styles.scrollbar_size_vertical
+        return max(0, width)
 
     THEME_ACTIONS = frozenset({"edit", "merge", "move", "memo", "keywords", "switch_pane",
                                "retire", "patterns"})
@@ -576,3 +586,38 @@ def _pattern_stats(store: Store, coder: str | None = None) -> list[dict[str, Any
     area's Store method, when present)."""
     method = getattr(store, "pattern_stats", None)
     return list(method(coder)) if method is not None else []
+
+
+PATTERN_COLUMNS = ("sugg", "acc", "rej", "precision")
+"""The pattern table's figures: suggestions made, accepted, rejected and precision."""
+
+
+def pattern_table(stats: list[dict[str, Any]], width: int) -> Text:
+    """The patterns' figures as a table under one header, each pattern's figures on one
+    line: name and figures side by side where ``width`` (0: unknown) holds them, else
+    the name on a line of its own above its figures (at 80 columns "precision" and
+    its "–" fell on two lines, the sugg, acc and rej figures wherever the line broke)."""
+    rows = [(str(s["pattern"]),
+             (str(s["suggestions"]), str(s["accepted"]), str(s["rejected"]),
+              "\u2013" if s["precision"] is None else f"{s['precision']:.0%}"))
+            for s in stats]
+    widths = [max(len(head), *(len(r[1][k]) for r in rows))
+              for k, head in enumerate(PATTERN_COLUMNS)]
+
+    def figures(values: tuple[str, ...]) -> str:
+        return "  ".join(v.rjust(w) for v, w in zip(values, widths))
+
+    name_width = max(len(name) for name, _ in rows)
+    header = figures(PATTERN_COLUMNS)
+    out = Text()
+    if not width or 2 + name_width + 2 + len(header) <= width:
+        out.append(f"  {'pattern'.ljust(name_width)}  {header}\n", style="dim")
+        for name, values in rows:
+            out.append(f"  {name.ljust(name_width)}  {figures(values)}\n")
+        return out
+    indent = " " * max(2, min(4, width - len(header)))
+    out.append(f"  pattern\n{indent}{header}\n", style="dim")
+    for name, values in rows:
+        out.append(f"  {name}\n")
+        out.append(f"{indent}{figures(values)}\n")
+    return out
