@@ -128,7 +128,7 @@ async def test_help_lists_every_key_of_the_screen(project: Path):
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one(DataTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-        described = {r[1] for r in rows}
+        described = {r[1].removesuffix(" (not now)") for r in rows}  # greyed: off now
         for binding in [*coding.BINDINGS, *app.BINDINGS]:
             if binding.action.startswith("code_recent(") and binding.key != "1":
                 continue  # shown once, as the range 1-9
