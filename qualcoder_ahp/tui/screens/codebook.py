@@ -40,6 +40,14 @@ NO_THEMES = ("No codebook yet. Press L to load one (a YAML tree of themes with "
 """What the details pane says when the project has no themes yet."""
 
 
+def tree_key(key: str, action: str, description: str, tooltip: str) -> Binding:
+    """A hidden key of the codebook screen that does what the theme tree's own ``action``
+    does: the tree has the key while it has the focus; this copy puts it in the help
+    and the palette (as :func:`~qualcoder_ahp.tui.widgets.list_keys.grid_key` does for
+    a grid)."""
+    return Binding(key, f"tree('{action}')", description, show=False, tooltip=tooltip)
+
+
 class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
     """Browse the codebook with counts and pattern precision."""
 
@@ -76,6 +84,22 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                 tooltip="Move the keys between the theme tree and the details pane "
                         "(↑ ↓ PgUp PgDn scroll the details: criteria, examples, patterns)"),
         *UNDO_BINDINGS,
+        # The tree's own keys (it has them while it has the focus), here for the help
+        # and the palette: they listed none of the ways through the themes.
+        tree_key("down", "cursor_down", "Next theme", "The next theme or folder"),
+        tree_key("up", "cursor_up", "Previous theme", "The previous theme or folder"),
+        tree_key("pagedown", "page_down", "Page ▼", "A page of themes down"),
+        tree_key("pageup", "page_up", "Page ▲", "A page of themes up"),
+        tree_key("home", "scroll_home", "First theme", "The first theme"),
+        tree_key("end", "scroll_end", "Last theme", "The last theme"),
+        tree_key("shift+down", "cursor_next_sibling", "Next alike",
+                 "The next theme in the same folder (over the themes below this one)"),
+        tree_key("shift+up", "cursor_previous_sibling", "Previous alike",
+                 "The previous theme in the same folder"),
+        tree_key("shift+left", "cursor_parent", "Folder",
+                 "The folder the highlighted theme is in"),
+        tree_key("shift+right", "cursor_parent_next_sibling", "Next folder",
+                 "The theme or folder after the highlighted theme's folder"),
     ]
 
     def __init__(self, store: Store, coder: str) -> None:
@@ -244,7 +268,7 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         return max(0, width)
 
     THEME_ACTIONS = frozenset({"edit", "merge", "move", "memo", "keywords", "switch_pane",
-                               "retire", "patterns"})
+                               "retire", "patterns", "tree"})
     """The keys that act on the highlighted theme (or its details)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -252,6 +276,11 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         if action in self.THEME_ACTIONS:
             return bool(getattr(self, "themes", None))
         return True
+
+    def action_tree(self, action: str) -> None:
+        """The theme tree's own ``action_<action>`` (:func:`tree_key`), the details pane
+        having the focus (its own ↑ ↓ PgUp PgDn Home End scroll the details)."""
+        getattr(self.query_one("#theme-tree", Tree), f"action_{action}")()
 
     def action_switch_pane(self) -> None:
         """Give the keys to the details pane (to scroll it), or back to the tree."""
