@@ -51,7 +51,8 @@ async def open_counts(pilot) -> CountsScreen:  # type: ignore[no-untyped-def]
     return screen
 
 
-async def to_row(pilot, screen: CountsScreen, theme_id: str) -> None:  # type: ignore[no-untyped-def]
+async def to_row(pilot, screen: CountsScreen,  # type: ignore[no-untyped-def]
+                 theme_id: str) -> None:
     for _ in range(20):
         if screen.theme_under_cursor() == theme_id:
             return
