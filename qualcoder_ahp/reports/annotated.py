@@ -34,7 +34,7 @@ from qualcoder_ahp.model.store import Store
 from qualcoder_ahp.records import Coding, TranscriptInfo, Turn
 from qualcoder_ahp.reports.data import CONSENSUS, ReportData
 from qualcoder_ahp.reports.text_table import cells, wrap_cells
-from qualcoder_ahp.reports.writers import md_text, word_document, word_safe
+from qualcoder_ahp.reports.writers import Paragraphs, md_text, word_document, word_safe
 
 FORMATS = ("text", "md", "html", "docx")
 WIDTH = 80
@@ -493,9 +493,10 @@ def to_docx(doc: Annotated) -> bytes:
     from docx.shared import Pt, RGBColor
 
     word = word_document(doc.title)
-    word.add_heading(word_safe(doc.title), level=0)
-    word.add_paragraph(word_safe(doc.participant()[0].upper() + doc.participant()[1:]))
-    note = word.add_paragraph(word_safe(f"Codings: {doc.summary()}."))
+    body = Paragraphs(word)
+    body.heading(word_safe(doc.title), 0)
+    body.add(word_safe(doc.participant()[0].upper() + doc.participant()[1:]))
+    note = body.add(word_safe(f"Codings: {doc.summary()}."))
     if doc.codings:
         note.add_run(" Coded text is shaded in its theme's colour (underlined where codings "
                      "overlap); each coding has a comment naming the theme and coder.")
@@ -504,7 +505,7 @@ def to_docx(doc: Annotated) -> bytes:
     grey = RGBColor(0x66, 0x66, 0x66)
     for turn in doc.turns:
         t = turn.turn
-        para = word.add_paragraph()
+        para = body.add()
         if t.time:
             stamp = para.add_run(f"[{word_safe(t.time)}] ")
             stamp.font.size = Pt(9)
@@ -523,9 +524,9 @@ def to_docx(doc: Annotated) -> bytes:
                 last[(i, turn.number)] = run
     _comments(word, doc, first, last)
     if doc.legend:
-        word.add_heading("Themes", level=1)
+        body.heading("Themes", 1)
         for path, color, light, n in doc.legend:
-            para = word.add_paragraph()
+            para = body.add()
             swatch = para.add_run("\u25a0 ")
             swatch.font.color.rgb = RGBColor.from_string(color[1:])
             _shade(para.add_run(word_safe(path)), light)

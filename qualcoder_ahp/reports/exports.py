@@ -17,7 +17,9 @@ from qualcoder_ahp.reports.counts import CountsReport, Figures, Matrix
 from qualcoder_ahp.reports.data import attribute_names
 from qualcoder_ahp.reports.quotes import CodingQuery, Quote, cocoded_line
 from qualcoder_ahp.reports.text_table import wrap_cells
-from qualcoder_ahp.reports.writers import Sheet, word_document, word_safe, word_table
+from qualcoder_ahp.reports.writers import (
+    Paragraphs, Sheet, word_document, word_safe, word_table,
+)
 
 FIGURE_COLUMNS = ["codings", "segments", "transcripts", "participants", "words", "chars",
                   "share_pct", "words_pct"]
@@ -250,49 +252,6 @@ def same_passage(quotes: list[Quote]) -> list[list[Quote]]:
     return groups
 
 
-class _Paragraphs:
-    """Paragraphs added at the end of a Word document, each in constant time.
-
-    python-docx's ``add_paragraph`` (and ``add_heading``) looks for the section
-    properties at the end of the body from its first paragraph on, and resolves the
-    style's name through every style of the document, for each paragraph: a document of
-    144,000 quotes took two minutes, most of them there. Here each paragraph goes
-    straight before the section properties, found once, and each style's id is looked
-    up once; the XML is python-docx's own (the same elements, in the same order).
-    """
-
-    def __init__(self, doc: Any) -> None:
-        from docx.enum.style import WD_STYLE_TYPE
-        from docx.oxml import OxmlElement
-        from docx.text.paragraph import Paragraph
-
-        self.doc, self.paragraph, self.element = doc, Paragraph, OxmlElement
-        self.kind = WD_STYLE_TYPE.PARAGRAPH
-        self.body = doc.element.body
-        self.end = self.body.sectPr
-        self.style_ids: dict[str, str | None] = {}
-
-    def add(self, text: str = "", style: str | None = None) -> Any:
-        """As ``doc.add_paragraph(text, style)``."""
-        p = self.element("w:p")
-        if self.end is not None:
-            self.end.addprevious(p)
-        else:
-            self.body.append(p)
-        paragraph = self.paragraph(p, self.doc)
-        if text:
-            paragraph.add_run(text)
-        if style is not None:
-            if style not in self.style_ids:
-                self.style_ids[style] = self.doc.part.get_style_id(style, self.kind)
-            p.style = self.style_ids[style]
-        return paragraph
-
-    def heading(self, text: str, level: int) -> Any:
-        """As ``doc.add_heading(text, level)``."""
-        return self.add(text, "Title" if level == 0 else f"Heading {level}")
-
-
 def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "",
                 near: str = "overlap", empty: str = "No codings match.") -> bytes:
     """A Word document of quotes grouped by theme: heading, quote, attribution, memo.
@@ -308,7 +267,7 @@ def quotes_docx(quotes: list[Quote], title: str, subtitle: str = "",
     from docx.shared import Pt
 
     doc = word_document(title)
-    body = _Paragraphs(doc)
+    body = Paragraphs(doc)
     body.heading(title, 0)
     if subtitle:
         body.add(word_safe(subtitle))

@@ -20,7 +20,9 @@ from qualcoder_ahp.model.framework_store import parse_cell
 from qualcoder_ahp.reports.data import ReportData, find_transcript
 from qualcoder_ahp.reports.quotes import speaker_at, turn_at
 from qualcoder_ahp.reports.text_table import cells, wrap_cells
-from qualcoder_ahp.reports.writers import Sheet, md_text, shown_time, word_document, word_safe
+from qualcoder_ahp.reports.writers import (
+    Paragraphs, Sheet, md_text, shown_time, word_document, word_safe,
+)
 
 KINDS = ("theme", "transcript", "coding", "cell")
 HEADINGS = {"theme": "Theme memos", "transcript": "Transcript memos",
@@ -239,25 +241,26 @@ def memos_docx(rows: list[Memo], title: str, subtitle: str = "") -> bytes:
     from docx.shared import Pt
 
     doc = word_document(title)
-    doc.add_heading(title, level=0)
+    body = Paragraphs(doc)
+    body.heading(title, 0)
     if subtitle:
-        doc.add_paragraph(word_safe(subtitle))
+        body.add(word_safe(subtitle))
     if not rows:
-        doc.add_paragraph("No memos match.")
+        body.add("No memos match.")
     for kind, heading, sub, group in _sections(rows):
         if heading:
-            doc.add_heading(HEADINGS[kind], level=1)
+            body.heading(HEADINGS[kind], 1)
         if sub:
-            doc.add_heading(sub, level=2)
+            body.heading(sub, 2)
         for m, new in _firsts(group):
             if m.kind == "coding" and new:
                 quote = word_safe((m.quote or "").strip())
-                doc.add_paragraph(f"\u201c{quote}\u201d", style="Quote")
-                where = doc.add_paragraph().add_run(word_safe(m.where))
+                body.add(f"\u201c{quote}\u201d", style="Quote")
+                where = body.add().add_run(word_safe(m.where))
                 where.font.size = Pt(9)
             if m.kind == "cell" and new:
-                doc.add_paragraph().add_run(word_safe(m.case or "")).italic = True
-            para = doc.add_paragraph()
+                body.add().add_run(word_safe(m.case or "")).italic = True
+            para = body.add()
             para.add_run(f"{m.coder} ({m.updated[:10]}): ").bold = True
             para.add_run(word_safe(m.text))
     buf = io.BytesIO()

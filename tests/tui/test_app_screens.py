@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual.widgets import DataTable, Tree
@@ -102,7 +103,7 @@ async def test_codebook_screen_counts_and_precision(project: Path):
         assert "Chance rather than planning." in shown
         assert "Your codings: 1" in shown
         if hasattr(app.store, "pattern_stats"):  # the suggestion area's method, once merged
-            assert "luck: 2 sugg, 2 acc, 1 rej, precision 67%" in shown
+            assert re.search(r"luck\s+2\s+2\s+1\s+67%", shown)  # its row of the table
         await pilot.press("M")
         await pilot.pause()
         await pilot.press(*"hm", "ctrl+s")
@@ -127,7 +128,7 @@ async def test_help_lists_every_key_of_the_screen(project: Path):
         assert isinstance(app.screen, HelpScreen)
         table = app.screen.query_one(DataTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-        described = {r[1] for r in rows}
+        described = {r[1].removesuffix(" (not now)") for r in rows}  # greyed: off now
         for binding in [*coding.BINDINGS, *app.BINDINGS]:
             if binding.action.startswith("code_recent(") and binding.key != "1":
                 continue  # shown once, as the range 1-9

@@ -5,6 +5,7 @@ over every coder, so a coder could read the others' rejections off it)."""
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -104,16 +105,16 @@ async def test_blind_pattern_precision_counts_only_the_working_coder(tmp_path: P
         screen = await open_codebook(pilot)
         text = await _detail(pilot, screen, "serendipity")
         assert "your decisions: blind coding is on" in text
-        assert "luck: 2 sugg, 0 acc, 0 rej, precision –" in text
+        assert re.search(r"luck\s+2\s+0\s+0\s+–", text)
         text = await _detail(pilot, screen, "mandate")
-        assert " 1 acc" not in text and "0 acc, 0 rej" in text
+        assert re.search(r"board\s+\d+\s+0\s+0\s", text)
     with open_store(path) as store:
         store.set_setting("blind", "0")
     app = make_app(path, coder=CODER)
     async with app.run_test(size=(100, 40)) as pilot:
         screen = await open_codebook(pilot)
         text = await _detail(pilot, screen, "serendipity")  # not blind: the team's record
-        assert "all coders" in text and "luck: 2 sugg, 0 acc, 2 rej, precision 0%" in text
+        assert "all coders" in text and re.search(r"luck\s+2\s+0\s+2\s+0%", text)
 
 
 async def test_blind_merge_does_not_count_other_coders_codings(project: Path) -> None:

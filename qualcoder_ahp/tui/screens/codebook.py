@@ -40,6 +40,14 @@ NO_THEMES = ("No codebook yet. Press L to load one (a YAML tree of themes with "
 """What the details pane says when the project has no themes yet."""
 
 
+def tree_key(key: str, action: str, description: str, tooltip: str) -> Binding:
+    """A hidden key of the codebook screen that does what the theme tree's own ``action``
+    does: the tree has the key while it has the focus; this copy puts it in the help
+    and the palette (as :func:`~qualcoder_ahp.tui.widgets.list_keys.grid_key` does for
+    a grid)."""
+    return Binding(key, f"tree('{action}')", description, show=False, tooltip=tooltip)
+
+
 class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
     """Browse the codebook with counts and pattern precision."""
 
@@ -76,6 +84,22 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
                 tooltip="Move the keys between the theme tree and the details pane "
                         "(↑ ↓ PgUp PgDn scroll the details: criteria, examples, patterns)"),
         *UNDO_BINDINGS,
+        # The tree's own keys (it has them while it has the focus), here for the help
+        # and the palette: they listed none of the ways through the themes.
+        tree_key("down", "cursor_down", "Next theme", "The next theme or folder"),
+        tree_key("up", "cursor_up", "Previous theme", "The previous theme or folder"),
+        tree_key("pagedown", "page_down", "Page ▼", "A page of themes down"),
+        tree_key("pageup", "page_up", "Page ▲", "A page of themes up"),
+        tree_key("home", "scroll_home", "First theme", "The first theme"),
+        tree_key("end", "scroll_end", "Last theme", "The last theme"),
+        tree_key("shift+down", "cursor_next_sibling", "Next alike",
+                 "The next theme in the same folder (over the themes below this one)"),
+        tree_key("shift+up", "cursor_previous_sibling", "Previous alike",
+                 "The previous theme in the same folder"),
+        tree_key("shift+left", "cursor_parent", "Folder",
+                 "The folder the highlighted theme is in"),
+        tree_key("shift+right", "cursor_parent_next_sibling", "Next folder",
+                 "The theme or folder after the highlighted theme's folder"),
     ]
 
     def __init__(self, store: Store, coder: str) -> None:
@@ -169,6 +193,10 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         tree = self.query_one("#theme-tree", Tree)
         if tree.scrollable_content_region.width != getattr(self, "_fitted", None):
             self._fill(keep=self._selected(), line=tree.cursor_line)
+        elif self._detail_width() != getattr(self, "_detail_fitted", None):
+            theme_id = self._selected()  # the tree fits but the details are wider or narrower
+            if theme_id in self.themes:
+                self._show(theme_id)
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[str]) -> None:
@@ -185,6 +213,7 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         if getattr(self, "_shown", None) != theme_id:  # another theme: read it from the top
             pane.scroll_home(animate=False)
             self._shown = theme_id
+        self._detail_fitted = self._detail_width()
         self.query_one("#theme-detail", Static).update(self.detail(theme))
 
     def detail(self, theme: Theme) -> Text:
@@ -224,17 +253,22 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
             out.append(memo + "\n")
         if patterns:
             whose = "your decisions: blind coding is on" if self.blind else "all coders"
-            out.append(f"\nPatterns (suggestions, accepted, rejected, precision; {whose}; "
-                       "y: each one's record and suggestions):\n", style="bold")
-            for stat in patterns:
-                precision = "–" if stat["precision"] is None else f"{stat['precision']:.0%}"
-                out.append(f"  {stat['pattern']}: {stat['suggestions']} sugg, "
-                           f"{stat['accepted']} acc, {stat['rejected']} rej, "
-                           f"precision {precision}\n")
+            out.append(f"\nPatterns: suggestions made, accepted, rejected, precision "
+                       f"({whose}; y: each one's record and suggestions):\n", style="bold")
+            out.append(pattern_table(patterns, self._detail_width()))
         return out
 
+    def _detail_width(self) -> int:
+        """The columns the details have (0 before the screen is laid out), the scroll
+        bar's counted whether shown yet or not: the details grow it."""
+        pane = self.query_one("#theme-detail-pane", VerticalScroll)
+        width = pane.scrollable_content_region.width
+        if width and not pane.show_vertical_scrollbar:
+            width -= pane.styles.scrollbar_size_vertical
+        return max(0, width)
+
     THEME_ACTIONS = frozenset({"edit", "merge", "move", "memo", "keywords", "switch_pane",
-                               "retire", "patterns"})
+                               "retire", "patterns", "tree"})
     """The keys that act on the highlighted theme (or its details)."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -242,6 +276,11 @@ class CodebookScreen(UndoKeys, FollowsStore, Screen[None]):
         if action in self.THEME_ACTIONS:
             return bool(getattr(self, "themes", None))
         return True
+
+    def action_tree(self, action: str) -> None:
+        """The theme tree's own ``action_<action>`` (:func:`tree_key`), the details pane
+        having the focus (its own ↑ ↓ PgUp PgDn Home End scroll the details)."""
+        getattr(self.query_one("#theme-tree", Tree), f"action_{action}")()
 
     def action_switch_pane(self) -> None:
         """Give the keys to the details pane (to scroll it), or back to the tree."""
@@ -576,3 +615,38 @@ def _pattern_stats(store: Store, coder: str | None = None) -> list[dict[str, Any
     area's Store method, when present)."""
     method = getattr(store, "pattern_stats", None)
     return list(method(coder)) if method is not None else []
+
+
+PATTERN_COLUMNS = ("sugg", "acc", "rej", "precision")
+"""The pattern table's figures: suggestions made, accepted, rejected and precision."""
+
+
+def pattern_table(stats: list[dict[str, Any]], width: int) -> Text:
+    """The patterns' figures as a table under one header, each pattern's figures on one
+    line: name and figures side by side where ``width`` (0: unknown) holds them, else
+    the name on a line of its own above its figures (at 80 columns "precision" and
+    its "–" fell on two lines, the sugg, acc and rej figures wherever the line broke)."""
+    rows = [(str(s["pattern"]),
+             (str(s["suggestions"]), str(s["accepted"]), str(s["rejected"]),
+              "\u2013" if s["precision"] is None else f"{s['precision']:.0%}"))
+            for s in stats]
+    widths = [max(len(head), *(len(r[1][k]) for r in rows))
+              for k, head in enumerate(PATTERN_COLUMNS)]
+
+    def figures(values: tuple[str, ...]) -> str:
+        return "  ".join(v.rjust(w) for v, w in zip(values, widths))
+
+    name_width = max(len(name) for name, _ in rows)
+    header = figures(PATTERN_COLUMNS)
+    out = Text()
+    if not width or 2 + name_width + 2 + len(header) <= width:
+        out.append(f"  {'pattern'.ljust(name_width)}  {header}\n", style="dim")
+        for name, values in rows:
+            out.append(f"  {name.ljust(name_width)}  {figures(values)}\n")
+        return out
+    indent = " " * max(2, min(4, width - len(header)))
+    out.append(f"  pattern\n{indent}{header}\n", style="dim")
+    for name, values in rows:
+        out.append(f"  {name}\n")
+        out.append(f"{indent}{figures(values)}\n")
+    return out

@@ -198,12 +198,16 @@ def counts_table(store: Store, view: str, coder: str | None,
                        [(r.theme_id, r.path) for r in report.rows], *scope)
 
 
-class CountsGrid(DataTable[object]):
+class CountsGrid(DataTable[object], inherit_bindings=False):
     """The counts table: ← → scroll a column's width at a time, not one cell.
 
     At 80 columns only the first five figures fit; one cell per key press meant
-    some forty presses to reach share_pct.
+    some forty presses to reach share_pct. Enter reaches the screen (it opens the
+    highlighted theme's passages): the table's own Enter did nothing there.
     """
+
+    BINDINGS = [b for b in DataTable.BINDINGS
+                if not (isinstance(b, Binding) and b.key == "enter")]
 
     STEP = 10
 
@@ -220,6 +224,9 @@ class CountsScreen(GridKeys, FollowsStore, Screen[None]):
     """Theme counts by theme, transcript, participant, coder or attribute."""
 
     BINDINGS = [
+        Binding("enter", "open_passages", "Passages",
+                tooltip="Read the highlighted theme's passages (and those of the themes "
+                        "below it), the coder shown here first, as P does"),
         Binding("v", "next_view", "View", tooltip="By theme, transcript, participant, coder, "
                 "or a matrix per participant attribute"),
         Binding("c", "next_coder", "Coder", tooltip="All coders pooled, then each coder"),
@@ -371,6 +378,7 @@ class CountsScreen(GridKeys, FollowsStore, Screen[None]):
             grid.move_cursor(row=min(row, len(table.rows) - 1))
         # Also when the cursor stays on its row (no RowHighlighted then).
         self._show_theme(grid.cursor_row if table.rows else None)
+        self.refresh_bindings()  # Enter Passages: only on a theme's row
         # Text, not markup: the caption names coders, and a name may hold brackets.
         self.query_one("#counts-caption", Label).update(Text(table.caption))
         self.sub_title = table.scope  # the title line: the interviews counted
@@ -389,6 +397,7 @@ class CountsScreen(GridKeys, FollowsStore, Screen[None]):
     @on(DataTable.RowHighlighted)
     def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show_theme(event.cursor_row)
+        self.refresh_bindings()  # Enter Passages comes and goes with a theme's row
 
     def theme_under_cursor(self) -> str | None:
         """The highlighted row's theme (P and K start their pickers there)."""
@@ -481,9 +490,22 @@ class CountsScreen(GridKeys, FollowsStore, Screen[None]):
         self.choice = choice
         self.reload()
 
+    def footer_first(self) -> tuple[str, ...]:
+        """At 80 columns Enter Passages and the view, coder and interviews keys whole,
+        with n Consensus among them where there is a consensus coding (q Quit then
+        comes after them: a wider terminal, the help and the palette show it); without
+        one, q Quit before the greyed n Consensus."""
+        keys = ("open_passages", "next_view", "next_coder")
+        if self.check_action("consensus", ()):
+            return (*keys, "consensus", "choose_interviews", "back", "quit")
+        return (*keys, "choose_interviews", "back", "quit", "consensus")
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Grey out Consensus when the project has no consensus coding, and Coder and
-        Consensus while blind coding is on."""
+        """Passages need a theme's row (not the transcript, participant or coder views,
+        nor a total); grey out Consensus when the project has no consensus coding, and
+        Coder and Consensus while blind coding is on."""
+        if action == "open_passages":
+            return self.working is not None and self.theme_under_cursor() is not None
         if action in ("next_coder", "consensus") and self.blind:
             return None
         if action == "consensus" and not self.consensus:
@@ -493,3 +515,18 @@ class CountsScreen(GridKeys, FollowsStore, Screen[None]):
     def action_back(self) -> None:
         """Return to the previous screen."""
         self.dismiss()
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self) -> None:
+        """A click on the highlighted row opens its passages, as Enter does."""
+        self.action_open_passages()
+
+    def action_open_passages(self) -> None:
+        """Open the highlighted theme's passages, showing the coder counted here first
+        (everyone's when pooled); Escape comes back to the counts."""
+        from qualcoder_ahp.tui.screens.passages import PassagesScreen
+
+        theme_id = self.theme_under_cursor()
+        if theme_id is None or self.working is None:
+            return  # a row that is no theme's (or nobody to code as, from the passages)
+        self.app.push_screen(PassagesScreen(self.store, self.working, theme_id, self.coder))
