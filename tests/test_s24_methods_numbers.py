@@ -53,3 +53,16 @@ def test_counts_beside_ten_or_more_are_numerals(tmp_path):
     said = paragraphs(project(tmp_path, transcripts=11, themes=12))
     assert "of the 11 transcripts, ana coded 2 and ben 1; 1 of them (9.1%)" in said["Coders"]
     assert "over the 1 theme coded (11 nobody coded left out)" in said["Agreement"]
+
+
+def test_a_coder_named_who_coded_nothing_coded_none(tmp_path):
+    """Not "coded no of the three transcripts" (``number_word(0)`` is "no")."""
+    db = project(tmp_path, transcripts=3, themes=2)
+    store = open_store(db)
+    store.ensure_coder("carol")
+    store.close()
+    result = CliRunner().invoke(cli, ["--db", str(db), "methods", "--coders", "carol",
+                                      "--format", "json"])
+    assert result.exit_code == 0, result.output
+    said = {p["heading"]: p["text"] for p in json.loads(result.stdout)["paragraphs"]}
+    assert "One coder (carol) coded none of the three transcripts" in said["Coders"]

@@ -284,7 +284,7 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
         done = done_by[coder] = {names[t] for t, who in raters.items() if coder in who}
         report.add(section, f"coder.{coder}.transcripts", f"{coder}: transcripts coded",
                    len(done), "qcahp agreement --by transcript")
-        n = number_word(len(done)) if len(interviews) < 10 else f"{len(done):,}"
+        n = _count_said(len(done), len(interviews))
         per_coder.append(f"{coder} coded {n}" if not per_coder else f"{coder} {n}")
     double = {names[t] for t, who in raters.items() if len(who) >= 2}
     total = len(interviews)
@@ -299,7 +299,7 @@ def coders_section(store: Store, report: MethodsReport, coders: Sequence[str],
     if len(coders) == 1:
         mine = set(raters)
         n = len({names[t] for t in raters})
-        text = (f"One coder ({coders[0]}) coded {number_word(n) if total < 10 else f'{n:,}'} "
+        text = (f"One coder ({coders[0]}) coded {_count_said(n, total)} "
                 f"of the {counted(total, 'transcript')}; ")
         said, others = _others_said(store, coders[0], mine)
         text += said
@@ -408,13 +408,21 @@ def _blind_said(store: Store, coders: Sequence[str]) -> str:
             f"project, {setting}.")
 
 
+def _count_said(n: int, total: int) -> str:
+    """A count of the ``total`` transcripts as the paragraph says the total: in words
+    below ten (``two``; ``none``, not "no", for nothing: "coded none of the seven"),
+    else as digits."""
+    if n == 0:
+        return "none"
+    return number_word(n) if total < 10 else f"{n:,}"
+
+
 def _double_said(double: int, total: int) -> str:
     """``5 of them (71.4%) were coded by two or more coders``: in a clause, so no
     sentence of the paragraph starts with a numeral."""
     # "of the seven transcripts, ana coded one ...; one of them": words below ten, as
     # the total is said ("ana coded 1 ...; 1 of them" beside "the seven transcripts").
-    said = number_word(double) if total < 10 else f"{double:,}"
-    return (f"{'none' if double == 0 else said} of them ({percent_of(double, total)}) "
+    return (f"{_count_said(double, total)} of them ({percent_of(double, total)}) "
             f"{'was' if double == 1 else 'were'} coded by two or more coders")
 
 
