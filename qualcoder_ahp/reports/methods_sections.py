@@ -345,6 +345,10 @@ def _others_said(store: Store, coder: str, mine: set[int]) -> tuple[str, list[st
     others = [c for c in store.coders_who_coded() if c != coder]
     if not others:
         return "no other coder has coded a transcript.", []
+    if not mine:  # "coded none of the seven transcripts; no other coder coded these"
+        return (f"{listed(others)} {'has' if len(others) == 1 else 'have'} coded, not "
+                f"described here (`qcahp methods --coders {','.join(others)}` describes "
+                "their work).", [])
     both = _raters_of(store, [coder, *others], mine) if mine else {}
     shared = {t for t, who in both.items() if coder in who and len(who) >= 2}
     by = [c for c in others if any(c in both[t] for t in shared)]
