@@ -589,25 +589,19 @@ class MergeMixin(MergeEventsMixin, MergeRowsMixin, MergeSpeakersMixin, MergeRena
         """Drop again the codebook examples quoting a transcript withdrawn here that the
         copy (made before the withdrawal, still holding the transcript) brought back: in
         a theme it added, or its ``theme_edit`` events merged in. As ``qcahp withdraw``
-        finds them: an example of :data:`QUOTE_WORDS` words or more in the withdrawn
+        finds them (:class:`QuoteOfWithdrawn`): an example of four words or more in the withdrawn
         text (the copy's) and in no transcript here. Returns how many examples went."""
-        from qualcoder_ahp.model.withdraw_store import QUOTE_WORDS, _words
+        from qualcoder_ahp.model.withdraw_store import QuoteOfWithdrawn
 
         ids = sorted(gone.transcripts)
-        withdrawn = [_words(t) for (t,) in other.execute(
-            f"SELECT text FROM transcripts WHERE id IN ({','.join('?' * len(ids))})", ids)]
-        kept: list[str] | None = None
+        is_quote = QuoteOfWithdrawn(
+            [t for (t,) in other.execute(
+                f"SELECT text FROM transcripts WHERE id IN ({','.join('?' * len(ids))})", ids)],
+            lambda: (t for (t,) in self.conn.execute("SELECT text FROM transcripts")))
         quoted: set[str] = set()
 
         def drop(example: str) -> bool:
-            nonlocal kept
-            said = _words(example)
-            if len(said.split()) < QUOTE_WORDS or not any(said in w for w in withdrawn):
-                return False
-            if kept is None:  # read only when an example is in a withdrawn one
-                kept = [_words(t) for (t,) in self.conn.execute(
-                    "SELECT text FROM transcripts")]
-            if any(said in w for w in kept):
+            if not is_quote(example):
                 return False
             quoted.add(example)
             return True

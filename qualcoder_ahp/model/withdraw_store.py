@@ -36,7 +36,7 @@ import json
 import re
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -421,10 +421,12 @@ class WithdrawMixin:
         examples (an example is a quote from an interview; one whose words are in a
         withdrawn transcript and in no other is taken from it) and the memos kept."""
         marks = ",".join("?" * len(ids))
-        withdrawn = [_words(t) for (t,) in self.conn.execute(
-            f"SELECT text FROM transcripts WHERE id IN ({marks})", ids)]
-        grams = {g for words in withdrawn for g in _grams(words)}
-        others: list[str] | None = None
+        quoted = QuoteOfWithdrawn(
+            [t for (t,) in self.conn.execute(
+                f"SELECT text FROM transcripts WHERE id IN ({marks})", ids)],
+            lambda: (t for (t,) in self.conn.execute(
+                f"SELECT text FROM transcripts WHERE id NOT IN ({marks})", ids)))
+        grams = {g for words in quoted.withdrawn for g in _grams(words)}
         for theme_id, *texts in self.conn.execute(
                 "SELECT id, description, inclusion, exclusion FROM themes WHERE active = 1 "
                 "ORDER BY position, id"):
@@ -439,13 +441,7 @@ class WithdrawMixin:
             except ValueError:
                 continue
             for example in listed if isinstance(listed, list) else []:
-                said = _words(example) if isinstance(example, str) else ""
-                if len(said.split()) < QUOTE_WORDS or not any(said in w for w in withdrawn):
-                    continue
-                if others is None:  # (read only when an example is in a withdrawn one)
-                    others = [_words(t) for (t,) in self.conn.execute(
-                        f"SELECT text FROM transcripts WHERE id NOT IN ({marks})", ids)]
-                if not any(said in w for w in others):
+                if quoted(example):
                     plan.examples.append((theme_id, example))
         for kind, target, coder, text in self.conn.execute(
                 "SELECT m.target_kind, m.target_id, k.name, m.text FROM memos m "
@@ -754,6 +750,26 @@ def _words(text: str) -> str:
     the ``): a quote is found whatever its punctuation, quotes and line breaks."""
     return " " + " ".join(re.findall(r"\w+(?:'\w+)*", text.casefold().replace("\u2019", "'"))
                           ) + " "
+
+
+class QuoteOfWithdrawn:
+    """Whether a codebook example is a quote taken from a withdrawn interview: it has
+    :data:`QUOTE_WORDS` words or more, they are in a withdrawn transcript's text and in
+    no other transcript's (``others`` reads those, only when an example is in a
+    withdrawn one). Used by ``qcahp withdraw`` and by a merge of a copy made before it."""
+
+    def __init__(self, withdrawn: list[str], others: Callable[[], Iterable[str]]) -> None:
+        self.withdrawn = [_words(t) for t in withdrawn]
+        self._others = others
+        self._kept: list[str] | None = None
+
+    def __call__(self, example: object) -> bool:
+        said = _words(example) if isinstance(example, str) else ""
+        if len(said.split()) < QUOTE_WORDS or not any(said in w for w in self.withdrawn):
+            return False
+        if self._kept is None:
+            self._kept = [_words(t) for t in self._others()]
+        return not any(said in w for w in self._kept)
 
 
 def _grams(words: str) -> list[str]:
